@@ -1,0 +1,41 @@
+# Two commands: `make run` (the whole system on this machine) and `make test` (the suite).
+# Both need only Python 3.11; everything else is installed into .venv.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install migrate seed web worker beat lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo --if-empty
+
+# Web server, Celery worker and beat together; Ctrl-C stops all three.
+run: seed
+	@$(BIN)/python manage.py demo_logins --url http://$(HOST):$(PORT)/
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/celery -A liaison worker --loglevel=INFO --concurrency=2 & \
+	$(BIN)/celery -A liaison beat --loglevel=INFO & \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,241 @@
+"""Deputies (人大代表), their mandates, station groups (编组进站) and receptions (接待选民)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from stations.models import Region, Station
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("男")
+    FEMALE = "female", _("女")
+
+
+class Party(models.TextChoices):
+    CPC = "cpc", _("中共党员")
+    CPC_PROBATIONARY = "cpc_probationary", _("中共预备党员")
+    CYL = "cyl", _("共青团员")
+    RCCK = "rcck", _("民革")
+    CDL = "cdl", _("民盟")
+    CNDCA = "cndca", _("民建")
+    CAPD = "capd", _("民进")
+    CPWDP = "cpwdp", _("农工党")
+    CZGP = "czgp", _("致公党")
+    JS = "js", _("九三学社")
+    TDSL = "tdsl", _("台盟")
+    NON_PARTY = "non_party", _("无党派人士")
+    MASSES = "masses", _("群众")
+
+
+class Level(models.TextChoices):
+    """The five levels of people's congresses."""
+
+    NATIONAL = "national", _("全国")
+    PROVINCIAL = "provincial", _("省")
+    CITY = "city", _("市")
+    COUNTY = "county", _("县")
+    TOWNSHIP = "township", _("乡")
+
+
+class ProfessionalGroup(models.Model):
+    """专业代表小组: deputies of one field (e.g. 法制、财经) working together."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="professional_groups")
+    description = models.TextField(_("简介"), blank=True)
+
+    class Meta:
+        verbose_name = _("专业代表小组")
+        verbose_name_plural = _("专业代表小组")
+        ordering = ["region_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="group_unique_name_in_region")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeputyQuerySet(models.QuerySet):
+    def in_region(self, code: str):
+        return self.filter(region_id__startswith=code)
+
+    def active_on(self, day):
+        """Deputies holding at least one mandate on `day`."""
+        return self.filter(
+            Q(mandates__started_on__lte=day) & (Q(mandates__ended_on__isnull=True) | Q(mandates__ended_on__gte=day))
+        ).distinct()
+
+
+class Deputy(models.Model):
+    """A person who holds one or more deputy mandates (one person may sit at several levels)."""
+
+    name = models.CharField(_("姓名"), max_length=50)
+    gender = models.CharField(_("性别"), max_length=10, choices=Gender.choices)
+    ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
+    party = models.CharField(_("政治面貌"), max_length=20, choices=Party.choices, default=Party.MASSES)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    occupation = models.CharField(_("职业"), max_length=100, blank=True)
+    employer = models.CharField(_("工作单位及职务"), max_length=200, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    expertise = models.CharField(_("专业特长"), max_length=200, blank=True)
+    is_leading_official = models.BooleanField(
+        _("领导干部代表"), default=False, help_text=_("领导干部代表每季度至少到联络站接待选民一次。")
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("所属区划"),
+        on_delete=models.PROTECT,
+        related_name="deputies",
+        help_text=_("代表登记所在的区划，决定由哪一级工作人员管理。"),
+    )
+    stations = models.ManyToManyField(
+        Station, verbose_name=_("编组站点"), through="StationMembership", related_name="deputies", blank=True
+    )
+    groups = models.ManyToManyField(
+        ProfessionalGroup, verbose_name=_("专业代表小组"), related_name="deputies", blank=True
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账号"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deputy",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = DeputyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("人大代表")
+        verbose_name_plural = _("人大代表")
+        ordering = ["region_id", "name", "id"]
+        indexes = [
+            models.Index(fields=["name"], name="deputy_name"),
+            models.Index(fields=["region", "name"], name="deputy_region_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mandate(models.Model):
+    """One mandate: a seat in a congress of one level and term (e.g. 长治市第十五届人民代表大会)."""
+
+    deputy = models.ForeignKey(Deputy, verbose_name=_("代表"), on_delete=models.CASCADE, related_name="mandates")
+    level = models.CharField(_("层级"), max_length=12, choices=Level.choices)
+    congress = models.CharField(_("届次"), max_length=100, help_text=_("如：长治市第十五届人民代表大会"))
+    district = models.CharField(_("选区或选举单位"), max_length=100, blank=True)
+    started_on = models.DateField(_("任期开始"))
+    ended_on = models.DateField(_("任期结束"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("代表职务")
+        verbose_name_plural = _("代表职务")
+        ordering = ["deputy_id", "-started_on"]
+        indexes = [models.Index(fields=["level", "deputy"], name="mandate_level_deputy")]
+        constraints = [
+            models.UniqueConstraint(fields=["deputy", "level", "congress"], name="mandate_unique_per_congress"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="mandate_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} · {self.congress}"
+
+
+class MembershipRole(models.TextChoices):
+    HEAD = "head", _("站长")
+    DEPUTY_HEAD = "deputy_head", _("副站长")
+    MEMBER = "member", _("成员")
+
+
+class StationMembership(models.Model):
+    """编组进站: a deputy grouped into a station, with a role there."""
+
+    deputy = models.ForeignKey(Deputy, verbose_name=_("代表"), on_delete=models.CASCADE, related_name="memberships")
+    station = models.ForeignKey(Station, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("站内职务"), max_length=12, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    joined_on = models.DateField(_("进站日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("编组进站")
+        verbose_name_plural = _("编组进站")
+        ordering = ["station_id", "role", "deputy_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["deputy", "station"], name="membership_unique_deputy_station"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deputy} @ {self.station}"
+
+
+class ReceptionMode(models.TextChoices):
+    STATION = "station", _("进站接待")
+    VISIT = "visit", _("入户走访")
+    MOBILE = "mobile", _("流动接待")
+    ONLINE = "online", _("线上接待")
+    EVENING = "evening", _("夜谈夜访")
+
+
+class ReceptionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("已排期")
+    RECORDED = "recorded", _("已记录")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class ReceptionQuerySet(models.QuerySet):
+    def in_region(self, code: str):
+        return self.filter(station__region_id__startswith=code)
+
+
+class Reception(models.Model):
+    """接待选民: a scheduled reception day (公示表) and, once held, its record (接待记录)."""
+
+    station = models.ForeignKey(Station, verbose_name=_("站点"), on_delete=models.PROTECT, related_name="receptions")
+    date = models.DateField(_("接待日期"))
+    starts_at = models.TimeField(_("开始时间"), null=True, blank=True)
+    ends_at = models.TimeField(_("结束时间"), null=True, blank=True)
+    mode = models.CharField(_("接待方式"), max_length=10, choices=ReceptionMode.choices, default=ReceptionMode.STATION)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ReceptionStatus.choices, default=ReceptionStatus.SCHEDULED
+    )
+    deputies = models.ManyToManyField(Deputy, verbose_name=_("参加代表"), related_name="receptions", blank=True)
+    topic = models.CharField(_("主题"), max_length=200, blank=True)
+    visitor_count = models.PositiveIntegerField(_("接待人数"), default=0)
+    summary = models.TextField(_("接待情况"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ReceptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("接待活动")
+        verbose_name_plural = _("接待活动")
+        ordering = ["-date", "station_id"]
+        indexes = [
+            models.Index(fields=["station", "date"], name="reception_station_date"),
+            models.Index(fields=["date"], name="reception_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(visitor_count__gte=0), name="reception_visitors_not_negative"),
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True) | Q(ends_at__isnull=True) | Q(ends_at__gte=F("starts_at")),
+                name="reception_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station} {self.date:%Y-%m-%d}"

@@ -1,0 +1,47 @@
+"""Handling units (承办单位). The suggestion workflow's models build on these."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from stations.models import Region
+
+
+class UnitKind(models.TextChoices):
+    DEPARTMENT = "department", _("政府部门")
+    SUPERVISORY = "supervisory", _("监察委员会")
+    COURT = "court", _("人民法院")
+    PROCURATORATE = "procuratorate", _("人民检察院")
+    TOWNSHIP = "township", _("乡镇（街道）")
+    OTHER = "other", _("其他单位")
+
+
+class UnitQuerySet(models.QuerySet):
+    def in_region(self, code: str):
+        return self.filter(region_id__startswith=code)
+
+
+class Unit(models.Model):
+    """A handling unit (承办单位) that suggestions are assigned to."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=20, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
+    region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="units")
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("联络员"), related_name="units", blank=True
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("承办单位")
+        verbose_name_plural = _("承办单位")
+        ordering = ["region_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="unit_unique_name_in_region")]
+
+    def __str__(self) -> str:
+        return self.name

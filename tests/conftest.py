@@ -1,0 +1,39 @@
+import pytest
+from django.core.cache import cache
+
+from tests.factories import region_path
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings, tmp_path):
+    """Each test gets its own empty cache, so throttles and lockouts never leak between tests."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def changzhi(db):
+    """A small real-shaped tree: 山西省 → 长治市 → 潞州区, 上党区 → one township each."""
+    path = region_path("140403001", "太东街道")
+    path.parent.name = "潞州区"
+    path.parent.save(update_fields=["name"])
+    other = region_path("140404100", "韩店镇")
+    other.parent.name = "上党区"
+    other.parent.save(update_fields=["name"])
+    city = path.parent.parent
+    city.name = "长治市"
+    city.save(update_fields=["name"])
+    return {
+        "city": city,
+        "county": path.parent,
+        "township": path,
+        "other_county": other.parent,
+        "other_township": other,
+    }

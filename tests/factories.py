@@ -1,0 +1,144 @@
+"""Factories for every model. Tests build what they need here, never from fixture files."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from deputies.models import (
+    Deputy,
+    Gender,
+    Level,
+    Mandate,
+    ProfessionalGroup,
+    Reception,
+    ReceptionMode,
+    StationMembership,
+)
+from liaison.models import Role
+from stations.models import LEVEL_BY_CODE_LENGTH, Region, Station, StationKind
+from suggestions.models import Unit, UnitKind
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    """A region; give `code` (and `parent`) to place it in the tree. Defaults to a township."""
+
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{140403001 + n:09d}")
+    name = factory.Sequence(lambda n: f"测试乡镇{n}")
+    level = factory.LazyAttribute(lambda o: LEVEL_BY_CODE_LENGTH[len(o.code)])
+    parent = None
+
+
+def region_path(code: str, name: str | None = None) -> Region:
+    """Create `code` and every ancestor (by prefix) so subtree queries work as in real data."""
+    parent = None
+    for length in (2, 4, 6, 9, 12):
+        if length > len(code):
+            break
+        prefix = code[:length]
+        parent = RegionFactory(
+            code=prefix,
+            name=name if prefix == code and name else f"区划{prefix}",
+            parent=parent,
+        )
+    return parent
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    name = factory.Sequence(lambda n: f"用户{n}")
+    role = Role.STAFF
+    region = None
+    is_staff = factory.LazyAttribute(lambda o: o.role in (Role.STAFF, Role.LEADER))
+    password = factory.PostGenerationMethodCall("set_password", "pass-1234-word")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class StationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Station
+
+    name = factory.Sequence(lambda n: f"第{n}代表联络站")
+    kind = StationKind.STATION
+    region = factory.SubFactory(RegionFactory)
+    address = factory.Sequence(lambda n: f"幸福路{n}号")
+    phone = "0355-2020000"
+    opening_hours = "周一至周五 9:00-17:00"
+
+
+class ProfessionalGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProfessionalGroup
+
+    name = factory.Sequence(lambda n: f"专业小组{n}")
+    region = factory.SubFactory(RegionFactory)
+
+
+class DeputyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Deputy
+
+    name = factory.Sequence(lambda n: f"代表{n}")
+    gender = Gender.FEMALE
+    ethnicity = "汉族"
+    occupation = "教师"
+    phone = factory.Sequence(lambda n: f"138{n:08d}")
+    region = factory.SubFactory(RegionFactory)
+
+
+class MandateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mandate
+
+    deputy = factory.SubFactory(DeputyFactory)
+    level = Level.COUNTY
+    congress = factory.Sequence(lambda n: f"测试县第{n}届人民代表大会")
+    district = "第一选区"
+    started_on = datetime.date(2021, 10, 1)
+
+
+class StationMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StationMembership
+
+    deputy = factory.SubFactory(DeputyFactory)
+    station = factory.SubFactory(StationFactory)
+
+
+class ReceptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reception
+        skip_postgeneration_save = True
+
+    station = factory.SubFactory(StationFactory)
+    date = datetime.date(2026, 3, 15)
+    mode = ReceptionMode.STATION
+    visitor_count = 12
+    summary = "接待选民，收集意见。"
+
+    @factory.post_generation
+    def deputies(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.deputies.set(extracted)
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    name = factory.Sequence(lambda n: f"承办单位{n}")
+    kind = UnitKind.DEPARTMENT
+    region = factory.SubFactory(RegionFactory)

@@ -1,0 +1,46 @@
+"""Reads for deputies and receptions, scoped to the user."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from deputies.models import Deputy, Mandate, Reception, StationMembership
+from liaison.models import Role
+from liaison.scoping import region_scope
+
+
+def _is_deputy(user) -> bool:
+    return getattr(user, "is_authenticated", False) and user.role == Role.DEPUTY
+
+
+def deputy_list(*, user) -> QuerySet[Deputy]:
+    """Deputies the user may see, with mandates and station memberships prefetched once.
+
+    Staff and leaders: deputies registered in their region's subtree. A deputy: their own
+    record. Unit officers: none here (they see a suggestion's deputies through the suggestion).
+    """
+    deputies = Deputy.objects.select_related("region").prefetch_related(
+        Prefetch("mandates", queryset=Mandate.objects.order_by("-started_on", "id")),
+        Prefetch(
+            "memberships",
+            queryset=StationMembership.objects.select_related("station").order_by("station_id"),
+        ),
+    )
+    scope = region_scope(user)
+    if scope is not None:
+        return deputies.filter(region_id__startswith=scope)
+    if _is_deputy(user):
+        return deputies.filter(user=user)
+    return deputies.none()
+
+
+def reception_list(*, user) -> QuerySet[Reception]:
+    """Receptions the user may see: staff and leaders by the station's region; a deputy those
+    they attended or that were held at one of their stations."""
+    receptions = Reception.objects.select_related("station", "station__region").prefetch_related("deputies")
+    scope = region_scope(user)
+    if scope is not None:
+        return receptions.filter(station__region_id__startswith=scope)
+    if _is_deputy(user):
+        return receptions.filter(
+            Q(deputies__user=user) | Q(station__memberships__deputy__user=user)
+        ).distinct()
+    return receptions.none()

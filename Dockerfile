@@ -1,0 +1,14 @@
+# One image for web, worker and beat (docker-compose.yml picks the command).
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 LIAISON_VAR_DIR=/app/var
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY liaison liaison
+COPY stations stations
+COPY deputies deputies
+COPY suggestions suggestions
+RUN pip install .
+COPY . .
+RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+EXPOSE 8000
+CMD ["gunicorn", "liaison.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

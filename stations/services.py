@@ -11,6 +11,10 @@ from django.utils.translation import gettext as _
 from liaison.errors import DomainError
 from stations.models import LEVEL_BY_CODE_LENGTH, Region, RegionLevel
 
+# The project's own region set (山西省 → 长治市 → 12 counties → 149 townships), so the demo
+# city needs nothing outside the repository.
+SHIPPED_REGIONS_DIR = Path(__file__).resolve().parent / "fixtures" / "regions"
+
 # How many rows one INSERT … ON CONFLICT carries. 2,000 rows × 4 columns stays well below
 # PostgreSQL's parameter limit; on SQLite Django lowers it to what the driver allows.
 REGION_BATCH_SIZE = 2000

@@ -2,9 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from stations.management.commands.load_regions import FIXTURE_DIR
 from stations.models import Region, RegionLevel
-from stations.services import RegionLoadError, regions_load
+from stations.services import SHIPPED_REGIONS_DIR, RegionLoadError, regions_load
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +39,7 @@ def snapshot():
 
 
 def test_shipped_fixture_gives_changzhi_with_its_counties_and_townships():
-    result = regions_load(directory=FIXTURE_DIR)
+    result = regions_load(directory=SHIPPED_REGIONS_DIR)
 
     expected = {"province": 1, "city": 1, "county": 12, "township": 149}
     assert result["counts"] == expected
@@ -52,10 +51,10 @@ def test_shipped_fixture_gives_changzhi_with_its_counties_and_townships():
 
 
 def test_running_twice_changes_nothing():
-    regions_load(directory=FIXTURE_DIR)
+    regions_load(directory=SHIPPED_REGIONS_DIR)
     before = snapshot()
 
-    result = regions_load(directory=FIXTURE_DIR)
+    result = regions_load(directory=SHIPPED_REGIONS_DIR)
 
     assert result["created"] == 0
     assert result["updated"] == 0
@@ -75,7 +74,7 @@ def test_changed_name_in_the_file_is_updated(tmp_path):
 
 
 def test_level_and_parent_follow_the_code():
-    regions_load(directory=FIXTURE_DIR)
+    regions_load(directory=SHIPPED_REGIONS_DIR)
 
     township = Region.objects.get(code="140403001")
     assert township.level == RegionLevel.TOWNSHIP
@@ -89,7 +88,7 @@ def test_level_and_parent_follow_the_code():
 
 
 def test_subtree_is_the_region_and_everything_under_it():
-    regions_load(directory=FIXTURE_DIR)
+    regions_load(directory=SHIPPED_REGIONS_DIR)
 
     assert Region.objects.subtree("1404").count() == 1 + 12 + 149
     assert Region.objects.subtree("140403").count() == 1 + 19

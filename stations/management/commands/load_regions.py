@@ -6,9 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from stations.models import RegionLevel
-from stations.services import REGION_FILES, RegionLoadError, regions_load
-
-FIXTURE_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "regions"
+from stations.services import REGION_FILES, SHIPPED_REGIONS_DIR, RegionLoadError, regions_load
 
 
 class Command(BaseCommand):
@@ -22,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "path",
             nargs="?",
-            default=str(FIXTURE_DIR),
+            default=str(SHIPPED_REGIONS_DIR),
             help="区划文件所在目录，如 ../shared/data/regions（默认：stations/fixtures/regions）",
         )
 

@@ -177,6 +177,17 @@ CELERY_ENABLE_UTC = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
+# Deadline reminders: the sweep is idempotent (a unique constraint), so running it every hour
+# of the working day only catches up after downtime; the outbox is delivered every 5 minutes
+# so no e-mail depends on a broker message surviving.
+CELERY_BEAT_SCHEDULE["suggestions-send-reminders"] = {
+    "task": "suggestions.tasks.send_reminders",
+    "schedule": crontab(minute=0, hour="8-18"),
+}
+CELERY_BEAT_SCHEDULE["suggestions-deliver-notifications"] = {
+    "task": "suggestions.tasks.deliver_notifications",
+    "schedule": crontab(minute="*/5"),
+}
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -253,4 +264,32 @@ LIAISON = {
     # Login lockout: this many failures within the window lock the account for the window.
     "LOGIN_MAX_FAILURES": int(os.environ.get("LIAISON_LOGIN_MAX_FAILURES", "5")),
     "LOGIN_LOCKOUT_SECONDS": int(os.environ.get("LIAISON_LOGIN_LOCKOUT_SECONDS", "900")),
+    # --- suggestions (提-交-办-督-评). Every deadline counts working days (工作日): China's
+    # holidays and make-up workdays from chinese-calendar, overridden by the staff-editable
+    # 节假日调整 table. 22 working days ≈ 1 month, 65 ≈ 3 months.
+    # The lead unit's default deadline per handling route (五分类); staff may set another.
+    "DEADLINE_WORKING_DAYS": {
+        "on_spot": int(os.environ.get("LIAISON_DEADLINE_ON_SPOT", "5")),
+        "grassroots": int(os.environ.get("LIAISON_DEADLINE_GRASSROOTS", "22")),
+        "township": int(os.environ.get("LIAISON_DEADLINE_TOWNSHIP", "44")),
+        "district": int(os.environ.get("LIAISON_DEADLINE_DISTRICT", "65")),
+        "escalate": int(os.environ.get("LIAISON_DEADLINE_ESCALATE", "65")),
+    },
+    # Co-units (协办) give their part to the lead unit within this (never after the lead's deadline).
+    "CO_UNIT_DEADLINE_WORKING_DAYS": int(os.environ.get("LIAISON_CO_UNIT_DEADLINE", "22")),
+    # A unit that got a suggestion that is not its own returns it (退回) within this, or handles it.
+    "RETURN_WITHIN_WORKING_DAYS": int(os.environ.get("LIAISON_RETURN_WITHIN", "10")),
+    # An unsatisfied evaluation (不满意) gives the lead unit this long to handle it again.
+    "REHANDLE_WORKING_DAYS": int(os.environ.get("LIAISON_REHANDLE_DEADLINE", "22")),
+    # A result-B reply (正在解决或列入计划) is reviewed (回头看) this long after the reply.
+    "FOLLOW_UP_WORKING_DAYS": int(os.environ.get("LIAISON_FOLLOW_UP_AFTER", "65")),
+    # Reminders this many working days before a deadline; the largest is also "due soon".
+    "REMINDER_OFFSETS_WORKING_DAYS": [int(n) for n in env_list("LIAISON_REMINDER_OFFSETS", "7,3,1")],
+    # Overdue by this many working days is "long overdue" (严重超期): escalated once more.
+    "LONG_OVERDUE_WORKING_DAYS": int(os.environ.get("LIAISON_LONG_OVERDUE", "22")),
+    "ATTACHMENT_MAX_BYTES": int(os.environ.get("LIAISON_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
+    # Dotted path of the SMS backend (a class with send(phone, text)); the default only logs.
+    "SMS_BACKEND": os.environ.get("LIAISON_SMS_BACKEND", "suggestions.notify.LoggingSmsBackend"),
+    # The e-mail/SMS outbox skips notices older than this (e.g. an address added much later).
+    "NOTIFY_MAX_AGE_HOURS": int(os.environ.get("LIAISON_NOTIFY_MAX_AGE_HOURS", "72")),
 }

@@ -1,10 +1,47 @@
-"""Reads for handling units and suggestions, scoped to the user."""
+"""Reads for handling units and suggestions, scoped to the user.
 
-from django.db.models import QuerySet
+For the workflow: querysets scoped to the user, with the deadline and the overdue tier computed
+at read time (never stored, so they are never stale), and the public tracking view.
+"""
 
-from liaison.models import Role
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from liaison.models import Role, User
 from liaison.scoping import region_scope
-from suggestions.models import Unit
+
+from .calendar import WorkCalendar
+from .conf import reminder_offsets, setting
+from .models import (
+    Action,
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    FollowUp,
+    Notification,
+    Status,
+    Suggestion,
+    SuggestionDeputy,
+    Unit,
+)
+from .workflow import user_deputy_id
 
 
 def unit_list(*, user) -> QuerySet[Unit]:
@@ -17,3 +54,319 @@ def unit_list(*, user) -> QuerySet[Unit]:
     if getattr(user, "is_authenticated", False) and user.role == Role.UNIT_OFFICER:
         return units.filter(officers=user)
     return units.none()
+
+
+OPEN_SUGGESTION_STATUSES = (Status.ASSIGNED, Status.HANDLING)
+# Assignments are still worked on (and reminded of) until the suggestion is closed.
+LIVE_SUGGESTION_STATUSES = (Status.ASSIGNED, Status.HANDLING, Status.REPLIED)
+OPEN_ASSIGNMENT_STATUSES = (AssignmentStatus.PENDING, AssignmentStatus.SIGNED)
+
+
+class OverdueTier:
+    """Overdue tiers (computed, never stored). Values travel in the API; labels are shown."""
+
+    NONE = "none"
+    ON_TRACK = "on_track"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    LONG_OVERDUE = "long_overdue"
+
+    choices = [
+        (NONE, _("不适用")),
+        (ON_TRACK, _("正常办理")),
+        (DUE_SOON, _("即将到期")),
+        (OVERDUE, _("已超期")),
+        (LONG_OVERDUE, _("严重超期")),
+    ]
+    LATE = (OVERDUE, LONG_OVERDUE)
+
+
+@dataclass(frozen=True)
+class TierBounds:
+    """The dates that split deadlines into tiers, for one day. Deadline d is:
+    long overdue if d < long_overdue_before; overdue if d < today; due soon if d ≤ due_soon_until."""
+
+    today: datetime.date
+    due_soon_until: datetime.date
+    long_overdue_before: datetime.date
+
+
+def tier_bounds(*, today: datetime.date | None = None, calendar: WorkCalendar | None = None) -> TierBounds:
+    today = today or timezone.localdate()
+    calendar = calendar or WorkCalendar()
+    offsets = reminder_offsets()
+    soon = offsets[0] if offsets else 0
+    long_days = int(setting("LONG_OVERDUE_WORKING_DAYS"))
+    return TierBounds(
+        today=today,
+        due_soon_until=calendar.add_working_days(today, soon),
+        # Late by at least `long_days` working days: the deadline is on or before the day that
+        # many working days back.
+        long_overdue_before=calendar.subtract_working_days(today, long_days - 1) if long_days > 0 else today,
+    )
+
+
+def tier_of(deadline: datetime.date | None, bounds: TierBounds) -> str:
+    """The same rule as the annotations, for one date in Python."""
+    if deadline is None:
+        return OverdueTier.NONE
+    if deadline < bounds.long_overdue_before:
+        return OverdueTier.LONG_OVERDUE
+    if deadline < bounds.today:
+        return OverdueTier.OVERDUE
+    if deadline <= bounds.due_soon_until:
+        return OverdueTier.DUE_SOON
+    return OverdueTier.ON_TRACK
+
+
+def _tier_case(deadline_field: str, open_q: Q, bounds: TierBounds) -> Case:
+    return Case(
+        When(open_q & Q(**{f"{deadline_field}__lt": bounds.long_overdue_before}), then=Value(OverdueTier.LONG_OVERDUE)),
+        When(open_q & Q(**{f"{deadline_field}__lt": bounds.today}), then=Value(OverdueTier.OVERDUE)),
+        When(open_q & Q(**{f"{deadline_field}__lte": bounds.due_soon_until}), then=Value(OverdueTier.DUE_SOON)),
+        When(open_q & Q(**{f"{deadline_field}__isnull": False}), then=Value(OverdueTier.ON_TRACK)),
+        default=Value(OverdueTier.NONE),
+        output_field=CharField(),
+    )
+
+
+def lead_assignment_subquery() -> QuerySet:
+    return Assignment.objects.filter(suggestion=OuterRef("pk"), role=AssignmentRole.LEAD).exclude(
+        status=AssignmentStatus.RETURNED
+    )
+
+
+def with_deadline(queryset: QuerySet, *, bounds: TierBounds | None = None) -> QuerySet:
+    """Annotate suggestions with `deadline` (the active lead unit's) and `overdue_tier`.
+
+    Only a suggestion still with its units (assigned, handling) has a tier; filter on it with
+    `.filter(overdue_tier__in=OverdueTier.LATE)`.
+    """
+    bounds = bounds or tier_bounds()
+    queryset = queryset.annotate(deadline=Subquery(lead_assignment_subquery().values("deadline")[:1]))
+    return queryset.annotate(
+        overdue_tier=_tier_case("deadline", Q(status__in=OPEN_SUGGESTION_STATUSES), bounds)
+    )
+
+
+def assignments_with_tier(queryset: QuerySet, *, bounds: TierBounds | None = None) -> QuerySet:
+    """Annotate assignments with `overdue_tier`, from their own deadline while still unanswered."""
+    bounds = bounds or tier_bounds()
+    open_q = Q(status__in=OPEN_ASSIGNMENT_STATUSES, suggestion__status__in=LIVE_SUGGESTION_STATUSES)
+    return queryset.annotate(overdue_tier=_tier_case("deadline", open_q, bounds))
+
+
+# --- scoping ------------------------------------------------------------------------------
+def _visibility(user) -> Q | None:
+    """What `user` may see, as a filter on suggestions; None means everything."""
+    if user.is_superuser:
+        return None
+    q = Q(pk__in=[])
+    if user.role in (Role.STAFF, Role.LEADER) and user.region_id:
+        q |= Q(region_id__startswith=user.region_id) | Q(escalated_to_id__startswith=user.region_id)
+    q |= Q(Exists(Assignment.objects.filter(suggestion=OuterRef("pk"), unit__officers=user)))
+    deputy_id = user_deputy_id(user)
+    if deputy_id is not None:
+        q |= Q(Exists(SuggestionDeputy.objects.filter(suggestion=OuterRef("pk"), deputy_id=deputy_id)))
+    if user.role == Role.LEADER:
+        q |= Q(supervision_leader=user)
+    return q
+
+
+def suggestions_visible_to(user) -> QuerySet:
+    """Staff and leaders: their region's subtree. Unit officers: suggestions assigned to their
+    units. Deputies: their own and those they co-signed. A person can be several of these."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Suggestion.objects.none()
+    q = _visibility(user)
+    return Suggestion.objects.all() if q is None else Suggestion.objects.filter(q)
+
+
+def suggestion_list(*, user, bounds: TierBounds | None = None) -> QuerySet:
+    """The suggestions `user` may see, ready for a list: related rows fetched in constant queries."""
+    queryset = suggestions_visible_to(user).select_related("category", "region", "station")
+    queryset = queryset.prefetch_related(
+        Prefetch("deputy_links", queryset=SuggestionDeputy.objects.select_related("deputy").order_by("order", "id")),
+    )
+    return with_deadline(queryset, bounds=bounds)
+
+
+def suggestion_detail(*, user, pk: int, bounds: TierBounds | None = None) -> Suggestion:
+    """One suggestion with everything its page shows; DoesNotExist when the user may not see it."""
+    return (
+        suggestion_list(user=user, bounds=bounds)
+        .prefetch_related(
+            Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("role", "id")),
+            "events",
+            "evaluations",
+            "attachments",
+            "feedbacks",
+        )
+        .get(pk=pk)
+    )
+
+
+def assignments_visible_to(user) -> QuerySet:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Assignment.objects.none()
+    if user.is_superuser:
+        return Assignment.objects.all()
+    q = Q(unit__officers=user)
+    if user.role in (Role.STAFF, Role.LEADER) and user.region_id:
+        q |= Q(suggestion__region_id__startswith=user.region_id) | Q(
+            suggestion__escalated_to_id__startswith=user.region_id
+        )
+    deputy_id = user_deputy_id(user)
+    if deputy_id is not None:
+        q |= Q(Exists(SuggestionDeputy.objects.filter(suggestion=OuterRef("suggestion_id"), deputy_id=deputy_id)))
+    return Assignment.objects.filter(pk__in=Assignment.objects.filter(q).values("pk"))
+
+
+def assignment_list(*, user, bounds: TierBounds | None = None) -> QuerySet:
+    queryset = assignments_visible_to(user).select_related("suggestion", "unit")
+    return assignments_with_tier(queryset, bounds=bounds)
+
+
+def notification_list(*, user, unread_only: bool = False) -> QuerySet:
+    queryset = Notification.objects.filter(recipient=user).select_related("suggestion", "assignment")
+    return queryset.filter(read_at__isnull=True) if unread_only else queryset
+
+
+def follow_ups_due(*, user, today: datetime.date | None = None) -> QuerySet:
+    """回头看 items not done whose review date has come, among what `user` may see."""
+    today = today or timezone.localdate()
+    return (
+        FollowUp.objects.filter(done_at__isnull=True, review_on__lte=today, suggestion__in=suggestions_visible_to(user))
+        .select_related("suggestion", "assignment__unit")
+        .order_by("review_on", "id")
+    )
+
+
+# --- who is responsible --------------------------------------------------------------------
+def _prefixes(region_code: str) -> list[str]:
+    return [region_code[:n] for n in (2, 4, 6, 9, 12) if n <= len(region_code)]
+
+
+def nearest_users(*, role: str, region_code: str) -> list[User]:
+    """The active users of `role` at the nearest level at or above `region_code` that has any.
+
+    A township's suggestion is the township staff's business if there are any, else the county's:
+    notices go to the people who act on it, not to every office up to the province.
+    """
+    users = list(
+        User.objects.filter(role=role, is_active=True, region_id__in=_prefixes(region_code)).order_by("pk")
+    )
+    if not users:
+        return []
+    nearest = max(len(u.region_id) for u in users)
+    return [u for u in users if len(u.region_id) == nearest]
+
+
+def responsible_staff(suggestion: Suggestion) -> list[User]:
+    return nearest_users(role=Role.STAFF, region_code=suggestion.handling_region_id)
+
+
+def responsible_leaders(suggestion: Suggestion) -> list[User]:
+    """The suggestion's supervising leader (领衔督办) if it has one, else the nearest leaders."""
+    if suggestion.supervision_leader_id:
+        leader = User.objects.filter(pk=suggestion.supervision_leader_id, is_active=True).first()
+        if leader is not None:
+            return [leader]
+    return nearest_users(role=Role.LEADER, region_code=suggestion.handling_region_id)
+
+
+def unit_officers(unit_ids) -> list[User]:
+    return list(User.objects.filter(units__in=list(unit_ids), is_active=True).distinct().order_by("pk"))
+
+
+def deputy_users(suggestion: Suggestion) -> list[User]:
+    return list(
+        User.objects.filter(deputy__suggestion_links__suggestion=suggestion, is_active=True).distinct().order_by("pk")
+    )
+
+
+# --- the public tracking view (一事一码) ----------------------------------------------------
+# What the public timeline shows: the stages, not the internal traffic (reminders, contacts,
+# returns between offices), and never who did it or their notes.
+PUBLIC_ACTIONS = frozenset(
+    {
+        Action.SUBMIT,
+        Action.ACCEPT,
+        Action.DECLINE,
+        Action.RESOLVE_ON_SPOT,
+        Action.MERGE,
+        Action.CONVERT,
+        Action.ESCALATE,
+        Action.ASSIGN,
+        Action.SIGN,
+        Action.REPLY,
+        Action.SUPERVISE,
+        Action.EVALUATE,
+        Action.CLOSE,
+        Action.FEEDBACK,
+        Action.PUBLISH,
+    }
+)
+MAX_MERGE_HOPS = 10
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    action: str
+    label: str
+    status: str
+    status_label: str
+    at: datetime.datetime
+    result: str = ""
+    code: str = ""  # which suggestion the step belongs to (the target's, after a merge)
+
+
+@dataclass
+class TrackView:
+    """What the public sees for a tracking code: no names, phones or notes."""
+
+    suggestion: Suggestion  # the one the code belongs to
+    current: Suggestion  # the one that is being handled (the merge target, if merged)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return self.current.status
+
+
+def _public_entries(suggestion: Suggestion, until: datetime.datetime | None = None) -> list[TimelineEntry]:
+    events = suggestion.events.filter(action__in=PUBLIC_ACTIONS).order_by("created_at", "id")
+    if until is not None:
+        events = events.filter(created_at__lte=until)
+    labels = dict(Status.choices)
+    return [
+        TimelineEntry(
+            action=e.action,
+            label=str(Action(e.action).label),
+            status=e.to_status,
+            status_label=str(labels.get(e.to_status, "")),
+            at=e.created_at,
+            result=(e.data or {}).get("result", "") if e.action == Action.REPLY else "",
+            code=suggestion.code,
+        )
+        for e in events
+    ]
+
+
+def track(code: str) -> TrackView | None:
+    """The public view of a tracking code. A merged (并案) or converted suggestion shows its own
+    steps up to the merge, then the steps of the suggestion it went into."""
+    code = (code or "").strip().upper()
+    suggestion = Suggestion.objects.filter(code=code).select_related("category", "region").first()
+    if suggestion is None:
+        return None
+    timeline: list[TimelineEntry] = []
+    current = suggestion
+    for _hop in range(MAX_MERGE_HOPS):
+        if current.status != Status.MERGED or current.merged_into_id is None:
+            break
+        merge_event = current.events.filter(action__in=[Action.MERGE, Action.CONVERT]).order_by("-created_at").first()
+        timeline += _public_entries(current, until=merge_event.created_at if merge_event else None)
+        current = Suggestion.objects.select_related("category", "region").get(pk=current.merged_into_id)
+    timeline += _public_entries(current)
+    return TrackView(suggestion=suggestion, current=current, timeline=timeline)

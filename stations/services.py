@@ -51,7 +51,10 @@ class RegionLoadError(DomainError):
         shown = errors[:REGION_MAX_REPORTED_ERRORS]
         lines = [_("区划文件有误，未导入任何数据：")] + shown
         if len(errors) > len(shown):
-            lines.append(_("……共 %(count)d 处错误，仅显示前 %(shown)d 处。") % {"count": len(errors), "shown": len(shown)})
+            lines.append(
+                _("……共 %(count)d 处错误，仅显示前 %(shown)d 处。")
+                % {"count": len(errors), "shown": len(shown)}
+            )
         super().__init__("\n".join(lines))
 
 
@@ -70,7 +73,9 @@ def _read_region_file(path: Path, spec: RegionFile, errors: list[str]) -> list[_
     try:
         handle = path.open(newline="", encoding="utf-8-sig")
     except OSError as exc:
-        errors.append(_("%(file)s：无法读取（%(error)s）。") % {"file": spec.filename, "error": exc})
+        errors.append(
+            _("%(file)s：无法读取（%(error)s）。") % {"file": spec.filename, "error": exc}
+        )
         return rows
     with handle:
         reader = csv.reader(handle)
@@ -111,15 +116,26 @@ def _read_region_file(path: Path, spec: RegionFile, errors: list[str]) -> list[_
                     errors.append(_("%(file)s 第 %(line)d 行：名称过长。") % where)
                     continue
                 if spec.parent_column is not None:
-                    if not (parent.isascii() and parent.isdigit() and len(parent) == spec.parent_length):
+                    if not (
+                        parent.isascii() and parent.isdigit() and len(parent) == spec.parent_length
+                    ):
                         errors.append(
-                            _("%(file)s 第 %(line)d 行：上级区划代码（%(column)s）“%(parent)s”应为 %(length)d 位数字。")
-                            % {**where, "column": spec.parent_column, "parent": parent, "length": spec.parent_length}
+                            _(
+                                "%(file)s 第 %(line)d 行：上级区划代码（%(column)s）“%(parent)s”应为 %(length)d 位数字。"
+                            )
+                            % {
+                                **where,
+                                "column": spec.parent_column,
+                                "parent": parent,
+                                "length": spec.parent_length,
+                            }
                         )
                         continue
                     if not code.startswith(parent):
                         errors.append(
-                            _("%(file)s 第 %(line)d 行：区划代码“%(code)s”不在上级区划“%(parent)s”之下。")
+                            _(
+                                "%(file)s 第 %(line)d 行：区划代码“%(code)s”不在上级区划“%(parent)s”之下。"
+                            )
                             % {**where, "code": code, "parent": parent}
                         )
                         continue
@@ -184,16 +200,25 @@ def regions_load(*, directory: Path) -> dict:
         earlier = first_seen.get(row.code)
         if earlier is not None:
             errors.append(
-                _("%(file)s 第 %(line)d 行：区划代码“%(code)s”重复（已见于 %(earlier_file)s 第 %(earlier_line)d 行）。")
-                % {"file": row.filename, "line": row.line, "code": row.code,
-                   "earlier_file": earlier.filename, "earlier_line": earlier.line}
+                _(
+                    "%(file)s 第 %(line)d 行：区划代码“%(code)s”重复（已见于 %(earlier_file)s 第 %(earlier_line)d 行）。"
+                )
+                % {
+                    "file": row.filename,
+                    "line": row.line,
+                    "code": row.code,
+                    "earlier_file": earlier.filename,
+                    "earlier_line": earlier.line,
+                }
             )
             continue
         first_seen[row.code] = row
         unique_rows.append(row)
 
     # A parent must be in the files or already in the database.
-    outside = sorted({row.parent for row in unique_rows if row.parent and row.parent not in first_seen})
+    outside = sorted(
+        {row.parent for row in unique_rows if row.parent and row.parent not in first_seen}
+    )
     known_outside = _existing_codes(outside)
     for row in unique_rows:
         if row.parent and row.parent not in first_seen and row.parent not in known_outside:
@@ -235,3 +260,91 @@ def regions_load(*, directory: Path) -> dict:
         "updated": updated,
         "unchanged": len(unique_rows) - created - updated,
     }
+
+
+# --- stations: create and change (used by the API, the admin and the web forms) -------------
+# The caller has checked that the region and parent lie in the user's scope; these keep the
+# station's own invariants (a valid parent chain, unique name in its region, the model's
+# constraints) whoever calls them.
+
+STATION_FIELDS = frozenset(
+    {
+        "name",
+        "kind",
+        "is_industry",
+        "specialty",
+        "parent",
+        "region",
+        "address",
+        "phone",
+        "contact_person",
+        "opening_hours",
+        "reception_day",
+        "has_venue",
+        "has_sign",
+        "has_rules",
+        "has_display",
+        "has_commitment",
+        "has_publicity",
+        "has_activities",
+        "has_archive",
+        "star_rating",
+        "station_class",
+        "demonstration_level",
+        "is_active",
+    }
+)
+
+
+def _station_parent_cycles(*, station_id: int | None, parent) -> bool:
+    """Whether making `parent` the parent of station `station_id` closes a loop (the parent
+    is the station itself or one of the stations under it)."""
+    from stations.models import Station
+
+    if parent is None or station_id is None:
+        return False
+    seen: set[int] = set()
+    current = parent.pk
+    while current is not None:
+        if current == station_id or current in seen:
+            return True
+        seen.add(current)
+        current = Station.objects.filter(pk=current).values_list("parent_id", flat=True).first()
+    return False
+
+
+def _station_save(station, *, update_fields=None):
+    from django.core.exceptions import ValidationError
+
+    if _station_parent_cycles(station_id=station.pk, parent=station.parent):
+        raise ValidationError({"parent": [_("上级站点不能是本站点或其下级站点。")]})
+    station.full_clean()
+    station.save(update_fields=update_fields)
+    return station
+
+
+@transaction.atomic
+def station_create(*, name: str, region: Region, **fields):
+    """设立站点: a new station, point, home or studio in `region`."""
+    from stations.models import Station
+
+    unknown = set(fields) - STATION_FIELDS
+    if unknown:
+        raise TypeError(f"station_create() got unknown fields: {sorted(unknown)}")
+    return _station_save(Station(name=name, region=region, **fields))
+
+
+@transaction.atomic
+def station_update(*, station, **fields):
+    """修改站点: change the given fields of `station` (others stay as they are)."""
+    from stations.models import Station
+
+    unknown = set(fields) - STATION_FIELDS
+    if unknown:
+        raise TypeError(f"station_update() got unknown fields: {sorted(unknown)}")
+    station = Station.objects.select_for_update().get(pk=station.pk)
+    for field, value in fields.items():
+        setattr(station, field, value)
+    if not fields:
+        return station
+    return _station_save(station, update_fields=[*fields, "updated_at"])

@@ -51,7 +51,9 @@ def test_missing_folder_fails_the_command(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not COUNTRY_DIR.is_dir(), reason="the national data set lives outside the repository")
+@pytest.mark.skipif(
+    not COUNTRY_DIR.is_dir(), reason="the national data set lives outside the repository"
+)
 def test_whole_country_loads_every_province_city_county_and_township():
     output = run(str(COUNTRY_DIR))
 

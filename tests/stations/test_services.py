@@ -20,7 +20,9 @@ def write_regions(directory: Path, **files: list[str]) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     for stem, lines in files.items():
         filename = f"{stem}.csv"
-        (directory / filename).write_text("\n".join([HEADERS[filename], *lines]) + "\n", encoding="utf-8")
+        (directory / filename).write_text(
+            "\n".join([HEADERS[filename], *lines]) + "\n", encoding="utf-8"
+        )
     return directory
 
 
@@ -93,7 +95,10 @@ def test_subtree_is_the_region_and_everything_under_it():
     assert Region.objects.subtree("1404").count() == 1 + 12 + 149
     assert Region.objects.subtree("140403").count() == 1 + 19
     assert Region.objects.subtree("140404").filter(level=RegionLevel.TOWNSHIP).count() == 13
-    assert set(Region.objects.subtree("140403").values_list("parent_id", flat=True)) == {"1404", "140403"}
+    assert set(Region.objects.subtree("140403").values_list("parent_id", flat=True)) == {
+        "1404",
+        "140403",
+    }
 
 
 def test_missing_files_are_skipped_when_the_parents_are_already_loaded(tmp_path):
@@ -117,14 +122,32 @@ def test_file_saved_by_excel_with_a_byte_order_mark_loads(tmp_path):
 @pytest.mark.parametrize(
     ("files", "message"),
     [
-        ({"streets": ['1404031,"马厂镇",140403,14,1404']}, "streets.csv 第 2 行：区划代码“1404031”应为 9 位数字"),
-        ({"streets": ['14040310X,"马厂镇",140403,14,1404']}, "streets.csv 第 2 行：区划代码“14040310X”应为 9 位数字"),
-        ({"streets": ['140499103,"马厂镇",140499,14,1404']}, "streets.csv 第 2 行：上级区划“140499”不存在"),
-        ({"streets": ['140403103,"马厂镇",140404,14,1404']}, "streets.csv 第 2 行：区划代码“140403103”不在上级区划“140404”之下"),
-        ({"streets": ['140403103,"马厂镇",,14,1404']}, "streets.csv 第 2 行：上级区划代码（areaCode）“”应为 6 位数字"),
+        (
+            {"streets": ['1404031,"马厂镇",140403,14,1404']},
+            "streets.csv 第 2 行：区划代码“1404031”应为 9 位数字",
+        ),
+        (
+            {"streets": ['14040310X,"马厂镇",140403,14,1404']},
+            "streets.csv 第 2 行：区划代码“14040310X”应为 9 位数字",
+        ),
+        (
+            {"streets": ['140499103,"马厂镇",140499,14,1404']},
+            "streets.csv 第 2 行：上级区划“140499”不存在",
+        ),
+        (
+            {"streets": ['140403103,"马厂镇",140404,14,1404']},
+            "streets.csv 第 2 行：区划代码“140403103”不在上级区划“140404”之下",
+        ),
+        (
+            {"streets": ['140403103,"马厂镇",,14,1404']},
+            "streets.csv 第 2 行：上级区划代码（areaCode）“”应为 6 位数字",
+        ),
         ({"streets": ['140403103,"",140403,14,1404']}, "streets.csv 第 2 行：名称为空"),
         ({"streets": ['140403103,"马厂镇"']}, "streets.csv 第 2 行：列数不足"),
-        ({"areas": ['140403,"潞州区",1404,14', '140403,"潞州区",1404,14']}, "areas.csv 第 3 行：区划代码“140403”重复（已见于 areas.csv 第 2 行）"),
+        (
+            {"areas": ['140403,"潞州区",1404,14', '140403,"潞州区",1404,14']},
+            "areas.csv 第 3 行：区划代码“140403”重复（已见于 areas.csv 第 2 行）",
+        ),
     ],
 )
 def test_bad_row_is_named_and_nothing_changes(tmp_path, files, message):

@@ -33,7 +33,9 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         for level in RegionLevel:
             if level.value in result["counts"]:
-                self.stdout.write(f"{level.label}（{level.value}）：{result['counts'][level.value]}")
+                self.stdout.write(
+                    f"{level.label}（{level.value}）：{result['counts'][level.value]}"
+                )
         self.stdout.write(
             f"新增 {result['created']}，更新 {result['updated']}，未变 {result['unchanged']}；"
             f"用时 {elapsed:.2f} 秒（created {result['created']}, updated {result['updated']}, "

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from here: stations sit on intranets
     "import_export",
     "stations",
     "deputies",
@@ -87,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "liaison.context_processors.site",
             ],
         },
     },
@@ -107,7 +109,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "liaison.User"
-LOGIN_URL = "admin:login"
+# Username/password logins (admin, web, API token) lock out after repeated failures.
+AUTHENTICATION_BACKENDS = ["liaison.auth.LockoutModelBackend"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workbench"
+LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -198,11 +204,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "liaison.api.ordering.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "liaison.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "liaison.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "liaison.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "token": os.environ.get("LIAISON_THROTTLE_TOKEN", "10/min"),
         "public": os.environ.get("LIAISON_THROTTLE_PUBLIC", "20/hour"),
@@ -218,6 +225,22 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Enumerations that share a field name get distinct, stable component names.
+    "ENUM_NAME_OVERRIDES": {
+        "RegionLevelEnum": "stations.models.RegionLevel",
+        "StationKindEnum": "stations.models.StationKind",
+        "StationClassEnum": "stations.models.StationClass",
+        "DemonstrationLevelEnum": "stations.models.DemonstrationLevel",
+        "CongressLevelEnum": "deputies.models.Level",
+        "MembershipRoleEnum": "deputies.models.MembershipRole",
+        "ReceptionModeEnum": "deputies.models.ReceptionMode",
+        "ReceptionStatusEnum": "deputies.models.ReceptionStatus",
+        "UnitKindEnum": "suggestions.models.UnitKind",
+        "AccountRoleEnum": "liaison.models.Role",
+    },
 }
 
 # --- e-mail and logging ---------------------------------------------------------------------
@@ -264,6 +287,9 @@ LIAISON = {
     # Login lockout: this many failures within the window lock the account for the window.
     "LOGIN_MAX_FAILURES": int(os.environ.get("LIAISON_LOGIN_MAX_FAILURES", "5")),
     "LOGIN_LOCKOUT_SECONDS": int(os.environ.get("LIAISON_LOGIN_LOCKOUT_SECONDS", "900")),
+    # Printed QR codes carry this address (e.g. https://rd.example.gov.cn) when set; otherwise
+    # the host the page was requested on.
+    "PUBLIC_BASE_URL": os.environ.get("LIAISON_PUBLIC_BASE_URL", ""),
     # --- suggestions (提-交-办-督-评). Every deadline counts working days (工作日): China's
     # holidays and make-up workdays from chinese-calendar, overridden by the staff-editable
     # 节假日调整 table. 22 working days ≈ 1 month, 65 ≈ 3 months.

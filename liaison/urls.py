@@ -1,17 +1,26 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import TemplateView
+
+from liaison import views as site_views
 
 admin.site.site_header = "人大代表联络站管理系统"
 admin.site.site_title = "人大代表联络站"
 admin.site.index_title = "工作台"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", site_views.home, name="home"),
+    path("display/large-text/", site_views.large_text_toggle, name="large_text_toggle"),
+    path("accounts/login/", site_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("workbench/", site_views.workbench, name="workbench"),
+    path("stations/", include("stations.urls")),
+    path("deputies/", include("deputies.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("liaison.api.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,104 @@
+"""Forms of the deputy pages: recording a reception (接待走访群众记录)."""
+
+from django import forms
+from django.core.validators import MaxLengthValidator, MaxValueValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from deputies.models import Deputy, Reception, ReceptionStatus
+from stations.models import Station
+
+SUMMARY_MAX_LENGTH = 5000
+MAX_VISITORS = 100_000
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+class DeputyChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Deputy) -> str:
+        return obj.name
+
+
+class ReceptionRecordForm(forms.ModelForm):
+    """A reception the signed-in deputy held: where, when, how, with whom, what happened.
+
+    `deputy` is the author: they are always among the deputies present. The stations offered
+    are theirs; the other deputies offered are those grouped into any of their stations.
+    """
+
+    co_deputies = DeputyChoiceField(
+        label=_("同场接待的其他代表"),
+        queryset=Deputy.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Reception
+        fields = ["station", "date", "starts_at", "ends_at", "mode", "topic", "visitor_count", "summary"]
+        widgets = {
+            "date": DateInput(),
+            "starts_at": TimeInput(),
+            "ends_at": TimeInput(),
+            "summary": forms.Textarea(attrs={"rows": 6, "maxlength": SUMMARY_MAX_LENGTH}),
+        }
+        help_texts = {
+            "visitor_count": _("本次接待的群众人数。"),
+            "summary": _("接待的基本情况；群众反映的具体问题请在下方逐条填写。"),
+        }
+
+    def __init__(self, *args, deputy: Deputy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deputy = deputy
+        my_stations = Station.objects.filter(memberships__deputy=deputy).select_related("region").order_by("name")
+        self.fields["station"].queryset = my_stations
+        self.fields["station"].empty_label = None
+        self.fields["co_deputies"].queryset = (
+            Deputy.objects.filter(memberships__station__in=my_stations).exclude(pk=deputy.pk).distinct().order_by("name", "id")
+        )
+        self.fields["summary"].max_length = SUMMARY_MAX_LENGTH
+        self.fields["summary"].validators.append(MaxLengthValidator(SUMMARY_MAX_LENGTH))
+        self.fields["visitor_count"].max_value = MAX_VISITORS
+        self.fields["visitor_count"].widget.attrs.update({"min": 0, "max": MAX_VISITORS})
+        self.fields["visitor_count"].validators.append(MaxValueValidator(MAX_VISITORS))
+        if self.instance.pk and not self.is_bound:
+            self.initial["co_deputies"] = [d.pk for d in self.instance.deputies.all() if d.pk != deputy.pk]
+            if not self.instance.date or self.instance.date > timezone.localdate():
+                self.initial["date"] = timezone.localdate()
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("接待记录的日期不能晚于今天；尚未举行的接待请在排期中安排。"))
+        return date
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends < starts:
+            self.add_error("ends_at", _("结束时间不能早于开始时间。"))
+        return cleaned
+
+    @transaction.atomic
+    def save(self, *, by) -> Reception:
+        """Store the record: status 已记录, recorded by `by`, the author among the deputies."""
+        reception = super().save(commit=False)
+        reception.status = ReceptionStatus.RECORDED
+        reception.recorded_by = by
+        reception.save()
+        reception.deputies.set([self.deputy, *self.cleaned_data["co_deputies"]])
+        return reception
+

@@ -1,0 +1,17 @@
+from django.urls import path, re_path
+
+from deputies import views
+
+app_name = "deputies"
+
+urlpatterns = [
+    path("<int:pk>/", views.deputy_detail, name="detail"),
+    re_path(r"^(?P<pk>[0-9]+)/qr\.(?P<fmt>png|svg)$", views.deputy_qr, name="qr"),
+    path("<int:pk>/card/", views.deputy_card, name="card"),
+    path("<int:pk>/card.pdf", views.deputy_card_pdf, name="card_pdf"),
+    path("me/", views.dashboard, name="dashboard"),
+    path("me/receptions/new/", views.reception_new, name="reception_new"),
+    path("me/receptions/<int:pk>/", views.reception_detail, name="reception_detail"),
+    path("me/receptions/<int:pk>/record/", views.reception_record, name="reception_record"),
+    path("me/record/", views.duty_record, name="duty_record"),
+]

@@ -39,3 +39,14 @@ lint: install
 
 clean:
 	rm -rf var .pytest_cache
+
+# Browser tests: Playwright drives Debian's chromium (Playwright's own browser download is not
+# used). As root on Debian the target installs chromium (and a CJK font for the screenshots)
+# when it is missing.
+.PHONY: browser
+browser: install
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; \
+	  else echo "chromium is missing: install Debian's chromium (apt-get install chromium) to run these tests"; fi; }
+	$(BIN)/python -m pytest -m browser tests/browser $(PYTEST_ARGS)

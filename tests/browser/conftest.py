@@ -1,0 +1,103 @@
+"""Browser tests: Playwright drives Debian's chromium against pytest-django's live server.
+
+Playwright's own browser download is not used (it cannot be fetched here): the tests launch
+/usr/bin/chromium and skip, saying why, when it is missing (`make browser` installs it as root
+on Debian). Every test saves phone-sized screenshots (390×844) under
+test-artifacts/screenshots/ for review, and the public pages are checked with axe-core,
+vendored in static/js/vendor/.
+"""
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+CHROMIUM = Path(os.environ.get("LIAISON_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
+AXE = Path(settings.BASE_DIR) / "static" / "js" / "vendor" / "axe.min.js"
+# WCAG 2.1 A and AA rules; "serious" and "critical" findings fail the test.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+FAILING_IMPACTS = {"serious", "critical"}
+
+# Playwright's sync API runs an event loop in this thread; the test's own ORM calls (factories,
+# assertions) are ordinary synchronous code and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (`make browser` does it as root)")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def phone(chromium):
+    """A fresh phone-sized browser context (cookies are not shared between tests)."""
+    context = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN", device_scale_factor=2)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")
+
+
+@pytest.fixture
+def shoot(request):
+    """`shoot(page, "name")` saves a full-page screenshot named after the test and `name`."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    counter = {"n": 0}
+
+    def _shoot(page, name: str) -> Path:
+        counter["n"] += 1
+        path = SCREENSHOTS / f"{_slug(request.node.name)}-{counter['n']:02d}-{_slug(name)}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return _shoot
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core in the page; the serious and critical WCAG 2.1 A/AA violations."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
+    return [v for v in result["violations"] if v.get("impact") in FAILING_IMPACTS]
+
+
+@pytest.fixture
+def assert_accessible():
+    def _check(page) -> None:
+        violations = axe_violations(page)
+        summary = [
+            {"rule": v["id"], "impact": v["impact"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]][:5]}
+            for v in violations
+        ]
+        assert not violations, f"axe found on {page.url}:\n" + json.dumps(summary, ensure_ascii=False, indent=1)
+
+    return _check

@@ -142,3 +142,71 @@ class UnitFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"承办单位{n}")
     kind = UnitKind.DEPARTMENT
     region = factory.SubFactory(RegionFactory)
+
+
+# --- the suggestion workflow (suggestions.models) ---------------------------------------------
+# Rows in a given state for reads and constraints; tests of the workflow itself drive
+# suggestions through the services instead, so events and assignments stay consistent.
+from suggestions import models as workflow_models  # noqa: E402
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = workflow_models.Category
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"类别{n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class SuggestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = workflow_models.Suggestion
+
+    kind = workflow_models.SuggestionKind.OPINION
+    title = factory.Sequence(lambda n: f"关于第{n}条道路修缮的意见")
+    content = "路面坑洼，雨天积水，群众出行不便。"
+    category = factory.SubFactory(CategoryFactory)
+    region = factory.SubFactory(RegionFactory)
+    submitter_name = "张三丰"
+    submitter_phone = "13812345678"
+    status = workflow_models.Status.SUBMITTED
+
+
+class SuggestionDeputyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = workflow_models.SuggestionDeputy
+
+    suggestion = factory.SubFactory(SuggestionFactory)
+    deputy = factory.SubFactory(DeputyFactory)
+    role = workflow_models.DeputyRole.LEAD
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = workflow_models.Assignment
+
+    suggestion = factory.SubFactory(SuggestionFactory, status=workflow_models.Status.ASSIGNED)
+    unit = factory.SubFactory(UnitFactory)
+    role = workflow_models.AssignmentRole.LEAD
+    deadline = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=60))
+
+
+class HolidayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = workflow_models.Holiday
+        django_get_or_create = ("date",)
+
+    date = datetime.date(2030, 10, 1)
+    is_workday = False
+    note = "国庆节"
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = workflow_models.Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = workflow_models.NotificationKind.NOTICE
+    title = factory.Sequence(lambda n: f"通知{n}")
+    body = "请及时处理。"

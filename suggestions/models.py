@@ -185,7 +185,8 @@ class SupervisionBundle(models.Model):
 
 class SuggestionQuerySet(models.QuerySet):
     def in_region(self, code: str):
-        return self.filter(region_id__startswith=code)
+        # Django refuses `startswith` on the foreign key itself; `region__code` is the same column.
+        return self.filter(region__code__startswith=code)
 
 
 class Suggestion(models.Model):

@@ -50,7 +50,7 @@ def unit_list(*, user) -> QuerySet[Unit]:
     units = Unit.objects.select_related("region")
     scope = region_scope(user)
     if scope is not None:
-        return units.filter(region_id__startswith=scope)
+        return units.filter(region__code__startswith=scope)
     if getattr(user, "is_authenticated", False) and user.role == Role.UNIT_OFFICER:
         return units.filter(officers=user)
     return units.none()
@@ -163,7 +163,7 @@ def _visibility(user) -> Q | None:
         return None
     q = Q(pk__in=[])
     if user.role in (Role.STAFF, Role.LEADER) and user.region_id:
-        q |= Q(region_id__startswith=user.region_id) | Q(escalated_to_id__startswith=user.region_id)
+        q |= Q(region__code__startswith=user.region_id) | Q(escalated_to__code__startswith=user.region_id)
     q |= Q(Exists(Assignment.objects.filter(suggestion=OuterRef("pk"), unit__officers=user)))
     deputy_id = user_deputy_id(user)
     if deputy_id is not None:
@@ -196,7 +196,8 @@ def suggestion_detail(*, user, pk: int, bounds: TierBounds | None = None) -> Sug
     return (
         suggestion_list(user=user, bounds=bounds)
         .prefetch_related(
-            Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("role", "id")),
+            # "lead" sorts after "co": descending puts the lead unit first.
+            Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("-role", "id")),
             "events",
             "evaluations",
             "attachments",
@@ -213,8 +214,9 @@ def assignments_visible_to(user) -> QuerySet:
         return Assignment.objects.all()
     q = Q(unit__officers=user)
     if user.role in (Role.STAFF, Role.LEADER) and user.region_id:
-        q |= Q(suggestion__region_id__startswith=user.region_id) | Q(
-            suggestion__escalated_to_id__startswith=user.region_id
+        # `region__code` is the foreign key's own column: no join to the region table.
+        q |= Q(suggestion__region__code__startswith=user.region_id) | Q(
+            suggestion__escalated_to__code__startswith=user.region_id
         )
     deputy_id = user_deputy_id(user)
     if deputy_id is not None:

@@ -12,10 +12,10 @@ Django's `ValidationError` (with a field dict where it is about one field).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -979,10 +979,10 @@ def notification_mark_read(*, notification: Notification, by: User) -> Notificat
 
 
 # --- reminders --------------------------------------------------------------------------------
-@dataclass
+@dataclasses.dataclass
 class SweepResult:
     today: datetime.date
-    reminders: list[Reminder] = field(default_factory=list)
+    reminders: list[Reminder] = dataclasses.field(default_factory=list)
     notifications: int = 0
     skipped: int = 0  # candidates another sweep (or an earlier run) had already reminded
 

@@ -10,8 +10,6 @@ urlpatterns = [
     path("<int:pk>/card/", views.deputy_card, name="card"),
     path("<int:pk>/card.pdf", views.deputy_card_pdf, name="card_pdf"),
     path("me/", views.dashboard, name="dashboard"),
-    path("me/receptions/new/", views.reception_new, name="reception_new"),
     path("me/receptions/<int:pk>/", views.reception_detail, name="reception_detail"),
-    path("me/receptions/<int:pk>/record/", views.reception_record, name="reception_record"),
     path("me/record/", views.duty_record, name="duty_record"),
 ]

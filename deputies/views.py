@@ -6,18 +6,16 @@ levels, stations, occupation and expertise. Never the phone, the birth date or t
 
 import datetime
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
 from django.db.models.functions import ExtractYear
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deputies.forms import ReceptionRecordForm
 from deputies.models import Deputy, Mandate, Reception, ReceptionStatus, StationMembership
 from deputies.selectors import reception_list
 from liaison import pdf
@@ -52,8 +50,8 @@ def current_levels(deputy: Deputy, today: datetime.date) -> list[str]:
 
 
 def deputy_opinion_url(request, deputy: Deputy) -> str:
-    """Where the deputy's QR code (一人一码) leads: the deputy's page and its letter form."""
-    return public_url(request, reverse("deputies:detail", args=[deputy.pk]))
+    """Where the deputy's QR code (一人一码) leads: the form to write to this deputy."""
+    return public_url(request, reverse("suggestions:opinion_deputy", args=[deputy.pk]))
 
 
 def _card_context(request, deputy: Deputy) -> dict:
@@ -146,45 +144,14 @@ def dashboard(request):
     )
 
 
-@login_required
-def reception_new(request):
-    """记录一次接待: a reception that was not scheduled beforehand (走访, 流动接待…)."""
-    deputy = my_deputy(request)
-    if not deputy.memberships.exists():
-        messages.error(request, _("您尚未编入任何联络站，暂不能记录接待。请联系工作人员。"))
-        return redirect("deputies:dashboard")
-    form = ReceptionRecordForm(request.POST if request.method == "POST" else None, deputy=deputy, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        reception = form.save(by=request.user)
-        messages.success(request, _("接待记录已保存。"))
-        return redirect("deputies:reception_detail", pk=reception.pk)
-    return render(request, "deputies/reception_form.html", {"form": form, "deputy": deputy, "scheduled": None})
-
-
-def _my_reception(request, deputy: Deputy, pk) -> Reception:
+def _my_reception(request, pk) -> Reception:
     return get_object_or_404(reception_list(user=request.user), pk=pk)
-
-
-@login_required
-def reception_record(request, pk: int):
-    """Fill in the record of a scheduled reception day (公示表 → 接待记录)."""
-    deputy = my_deputy(request)
-    reception = _my_reception(request, deputy, pk)
-    if reception.status != ReceptionStatus.SCHEDULED:
-        messages.info(request, _("这次接待已经记录过了。"))
-        return redirect("deputies:reception_detail", pk=reception.pk)
-    form = ReceptionRecordForm(request.POST if request.method == "POST" else None, instance=reception, deputy=deputy)
-    if request.method == "POST" and form.is_valid():
-        form.save(by=request.user)
-        messages.success(request, _("接待记录已保存。"))
-        return redirect("deputies:reception_detail", pk=reception.pk)
-    return render(request, "deputies/reception_form.html", {"form": form, "deputy": deputy, "scheduled": reception})
 
 
 @login_required
 def reception_detail(request, pk: int):
     deputy = my_deputy(request)
-    reception = _my_reception(request, deputy, pk)
+    reception = _my_reception(request, pk)
     return render(request, "deputies/reception_detail.html", {"deputy": deputy, "reception": reception})
 
 
@@ -203,5 +170,16 @@ def duty_record(request):
         .annotate(receptions=Count("id"), visitors=Sum("visitor_count"))
         .order_by("-year")
     )
+    # Suggestions through the reverse relations the suggestions app hangs on a deputy.
+    links = deputy.suggestion_links.aggregate(
+        led=Count("id", filter=Q(role="lead", suggestion__kind="deputy_suggestion")),
+        co_signed=Count("id", filter=Q(role="co_signer", suggestion__kind="deputy_suggestion")),
+        received=Count("id", filter=Q(suggestion__kind="opinion")),
+    )
+    suggestion_counts = {**links, "evaluated": deputy.evaluations.count()}
     page = Paginator(attended, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "deputies/duty_record.html", {"deputy": deputy, "years": years, "page": page})
+    return render(
+        request,
+        "deputies/duty_record.html",
+        {"deputy": deputy, "years": years, "page": page, "suggestion_counts": suggestion_counts},
+    )

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -46,26 +46,19 @@ def large_text_toggle(request):
     return response
 
 
-def _first_reversible(*names: str) -> str | None:
-    for name in names:
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return None
-
-
 @login_required
 def workbench(request):
     """Where a signed-in person starts: each role has its own first page."""
     user = request.user
     if user.role == Role.DEPUTY:
-        target = _first_reversible("deputies:dashboard")
+        target = reverse("deputies:dashboard")
     elif user.role == Role.UNIT_OFFICER:
-        target = _first_reversible("suggestions:inbox")
+        target = reverse("suggestions:inbox")
+    elif user.role == Role.LEADER and not user.is_superuser:
+        target = reverse("suggestions:supervision")
     else:
-        target = _first_reversible("suggestions:review_queue", "admin:index")
-    return redirect(target or "home")
+        target = reverse("suggestions:review_queue")
+    return redirect(target)
 
 
 class LoginForm(AuthenticationForm):

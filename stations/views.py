@@ -117,8 +117,8 @@ def _public_station(pk: int) -> Station:
 
 
 def station_opinion_url(request, station: Station) -> str:
-    """Where the station's QR code (一家一码) leads: the station's page and its opinion form."""
-    return public_url(request, reverse("stations:detail", args=[station.pk]))
+    """Where the station's QR code (一家一码) leads: the form to write to this station."""
+    return public_url(request, reverse("suggestions:opinion_station", args=[station.pk]))
 
 
 def station_detail(request, pk: int):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from deputies.models import Level, Reception, ReceptionMode, ReceptionStatus
+from deputies.models import Level, ReceptionStatus
 from liaison.models import Role
 from tests.factories import (
     DeputyFactory,
@@ -12,6 +12,8 @@ from tests.factories import (
     ReceptionFactory,
     StationFactory,
     StationMembershipFactory,
+    SuggestionDeputyFactory,
+    SuggestionFactory,
     UserFactory,
 )
 
@@ -95,7 +97,7 @@ def test_contact_card_qr_downloads(client, deputy):
 
 # --- the signed-in deputy: permissions -----------------------------------------------------------
 
-DEPUTY_PAGES = ["deputies:dashboard", "deputies:reception_new", "deputies:duty_record"]
+DEPUTY_PAGES = ["deputies:dashboard", "deputies:duty_record"]
 
 
 @pytest.mark.parametrize("name", DEPUTY_PAGES)
@@ -139,110 +141,20 @@ def test_dashboard_query_count(deputy_client, deputy, station, django_assert_max
         deputy_client.get(reverse("deputies:dashboard"))
 
 
-# --- recording a reception ---------------------------------------------------------------------
+# --- a reception's page -------------------------------------------------------------------------
 
 
-def _reception_post(station, **overrides):
-    data = {
-        "station": station.pk,
-        "date": timezone.localdate().isoformat(),
-        "starts_at": "09:00",
-        "ends_at": "11:30",
-        "mode": ReceptionMode.STATION,
-        "topic": "春季接待日",
-        "visitor_count": "8",
-        "summary": "接待群众 8 人，收集意见 3 条。",
-    }
-    data.update(overrides)
-    return data
-
-
-def test_record_a_reception(deputy_client, deputy, station):
-    colleague = DeputyFactory(name="李同事")
-    StationMembershipFactory(deputy=colleague, station=station)
-    response = deputy_client.post(reverse("deputies:reception_new"), _reception_post(station, co_deputies=[colleague.pk]))
-    reception = Reception.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == reverse("deputies:reception_detail", args=[reception.pk])
-    assert reception.status == ReceptionStatus.RECORDED
-    assert reception.recorded_by == deputy.user
-    assert set(reception.deputies.all()) == {deputy, colleague}
-    assert reception.visitor_count == 8
-
-
-def test_record_a_reception_empty_form_shows_errors(deputy_client, deputy, station):
-    response = deputy_client.post(reverse("deputies:reception_new"), {})
-    assert response.status_code == 200
-    assert {"station", "date", "mode"} <= set(response.context["form"].errors)
-    assert "error-summary" in _text(response)
-    assert not Reception.objects.exists()
-
-
-@pytest.mark.parametrize(
-    ("overrides", "field"),
-    [
-        ({"date": "2999-01-01"}, "date"),
-        ({"starts_at": "11:00", "ends_at": "09:00"}, "ends_at"),
-        ({"visitor_count": "-1"}, "visitor_count"),
-        ({"visitor_count": "100001"}, "visitor_count"),
-        ({"summary": "长" * 5001}, "summary"),
-        ({"topic": "题" * 201}, "topic"),
-        ({"mode": "teleport"}, "mode"),
-    ],
-)
-def test_record_a_reception_bad_input(deputy_client, deputy, station, overrides, field):
-    response = deputy_client.post(reverse("deputies:reception_new"), _reception_post(station, **overrides))
-    assert response.status_code == 200
-    assert field in response.context["form"].errors
-    assert not Reception.objects.exists()
-
-
-def test_record_a_reception_at_a_foreign_station_is_refused(deputy_client, deputy, other_station):
-    response = deputy_client.post(reverse("deputies:reception_new"), _reception_post(other_station))
-    assert "station" in response.context["form"].errors
-    assert not Reception.objects.exists()
-
-
-def test_record_a_reception_with_a_foreign_codeputy_is_refused(deputy_client, deputy, station, other_station):
-    stranger = DeputyFactory()
-    StationMembershipFactory(deputy=stranger, station=other_station)
-    response = deputy_client.post(reverse("deputies:reception_new"), _reception_post(station, co_deputies=[stranger.pk]))
-    assert "co_deputies" in response.context["form"].errors
-
-
-def test_record_a_reception_without_a_station_sends_back(client, changzhi):
-    user = UserFactory(role=Role.DEPUTY)
-    DeputyFactory(user=user, region=changzhi["township"])
-    client.force_login(user)
-    response = client.get(reverse("deputies:reception_new"))
-    assert response["Location"] == reverse("deputies:dashboard")
-
-
-def test_reception_summary_with_script_is_shown_as_text(deputy_client, deputy, station):
-    deputy_client.post(reverse("deputies:reception_new"), _reception_post(station, summary="<script>alert(1)</script>"))
-    reception = Reception.objects.get()
+def test_reception_page_shows_the_record_and_its_issues(deputy_client, deputy, station):
+    reception = ReceptionFactory(station=station, status=ReceptionStatus.RECORDED, summary="<script>alert(1)</script>", deputies=[deputy])
+    SuggestionFactory(reception=reception, region=station.region, title="路灯不亮")
     text = _text(deputy_client.get(reverse("deputies:reception_detail", args=[reception.pk])))
+    assert "路灯不亮" in text
     assert "<script>alert(1)</script>" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
 
 
-def test_fill_in_a_scheduled_reception(deputy_client, deputy, station):
-    scheduled = ReceptionFactory(station=station, date=timezone.localdate(), status=ReceptionStatus.SCHEDULED, visitor_count=0, summary="")
-    url = reverse("deputies:reception_record", args=[scheduled.pk])
-    assert deputy_client.get(url).status_code == 200
-    response = deputy_client.post(url, _reception_post(station, visitor_count="15"))
-    scheduled.refresh_from_db()
-    assert response.status_code == 302
-    assert scheduled.status == ReceptionStatus.RECORDED and scheduled.visitor_count == 15
-    assert deputy in scheduled.deputies.all()
-    # a second time it is already recorded
-    again = deputy_client.get(url)
-    assert again["Location"] == reverse("deputies:reception_detail", args=[scheduled.pk])
-
-
-def test_foreign_receptions_are_404(deputy_client, deputy, other_station):
-    foreign = ReceptionFactory(station=other_station, status=ReceptionStatus.SCHEDULED)
-    assert deputy_client.get(reverse("deputies:reception_record", args=[foreign.pk])).status_code == 404
+def test_foreign_reception_page_is_404(deputy_client, deputy, other_station):
+    foreign = ReceptionFactory(station=other_station, status=ReceptionStatus.RECORDED)
     assert deputy_client.get(reverse("deputies:reception_detail", args=[foreign.pk])).status_code == 404
 
 
@@ -264,6 +176,14 @@ def test_duty_record_counts_receptions_per_year(deputy_client, deputy, station):
 def test_duty_record_query_count(deputy_client, deputy, station, django_assert_max_num_queries):
     for day in range(1, 26):
         ReceptionFactory(station=station, date=datetime.date(2025, 1, day), status=ReceptionStatus.RECORDED, deputies=[deputy])
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(9):
         response = deputy_client.get(reverse("deputies:duty_record"))
     assert len(response.context["page"].object_list) == 20
+
+
+def test_duty_record_counts_suggestions(deputy_client, deputy):
+    SuggestionDeputyFactory(deputy=deputy, suggestion=SuggestionFactory(kind="deputy_suggestion"))
+    SuggestionDeputyFactory(deputy=deputy, role="co_signer", suggestion=SuggestionFactory(kind="deputy_suggestion"))
+    SuggestionDeputyFactory(deputy=deputy, suggestion=SuggestionFactory())
+    counts = deputy_client.get(reverse("deputies:duty_record")).context["suggestion_counts"]
+    assert counts == {"led": 1, "co_signed": 1, "received": 1, "evaluated": 0}

@@ -1,0 +1,275 @@
+"""Forms of the suggestion pages: they validate input at the edge; the services do the work.
+
+Limits on length are stricter than the database's so that a form never gets as far as a
+database error, and every text a person typed is shown back as text, never as markup.
+"""
+
+import re
+
+from django import forms
+from django.core.validators import MaxLengthValidator, RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from deputies.forms import DateInput
+from deputies.models import Deputy
+from liaison.models import Role, User
+
+from .models import (
+    Category,
+    ContactKind,
+    FeedbackChannel,
+    Rating,
+    Result,
+    Route,
+    Session,
+    Supervision,
+    Unit,
+)
+
+TITLE_MAX = 100
+CONTENT_MAX = 2000
+NOTE_MAX = 2000
+REPLY_MAX = 5000
+MAX_FILES = 5
+
+phone_validator = RegexValidator(r"^[0-9+\-() ]{7,20}$", _("请填写正确的电话号码（7–20 位数字）。"))
+
+
+def _text(label, max_length: int, *, required: bool = True, rows: int | None = None, help_text: str = ""):
+    """A CharField whose limit is also enforced for textareas (maxlength in the page, a
+    validator on the server, since a browser's limit can be bypassed)."""
+    widget = forms.Textarea(attrs={"rows": rows, "maxlength": max_length}) if rows else forms.TextInput(attrs={"maxlength": max_length})
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        widget=widget,
+        help_text=help_text,
+        validators=[MaxLengthValidator(max_length)],
+    )
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Category.objects.filter(is_active=True).order_by("order", "name"),
+            required=False,
+            label=_("类别"),
+            empty_label=_("（不确定可不选）"),
+            **kwargs,
+        )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one <input type=file multiple>; the services check each file's type
+    and size by its content."""
+
+    def __init__(self, *args, max_files: int = MAX_FILES, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,.txt"}))
+        kwargs.setdefault("required", False)
+        self.max_files = max_files
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > self.max_files:
+            raise forms.ValidationError(_("最多上传 %(n)d 个附件。") % {"n": self.max_files})
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+# --- the public -------------------------------------------------------------------------------
+
+
+class OpinionForm(forms.Form):
+    """群众意见: what a voter writes from a station's or a deputy's QR page, or for a region.
+
+    `website` is a honeypot: hidden from people (and from screen readers), filled in by bots.
+    """
+
+    title = _text(_("标题"), TITLE_MAX, help_text=_("一句话说明问题，如：某小区门前路灯不亮。"))
+    content = _text(_("具体内容"), CONTENT_MAX, rows=7, help_text=_("问题发生的地点、时间和您的建议。"))
+    category = CategoryChoiceField()
+    submitter_name = _text(_("您的姓名"), 20, required=False, help_text=_("选填。只有工作人员能看到，不会公开。"))
+    submitter_phone = forms.CharField(
+        label=_("联系电话"),
+        max_length=20,
+        required=False,
+        validators=[phone_validator],
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+        help_text=_("选填。便于办理单位联系您、反馈结果；不会公开。"),
+    )
+    attachments = MultipleFileField(
+        label=_("图片或文件"),
+        max_files=3,
+        help_text=_("选填，最多 3 个，每个不超过 10 MB：JPG、PNG、PDF、Word、Excel 或文本。"),
+    )
+    website = forms.CharField(label=_("网站"), required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+
+    def clean_title(self) -> str:
+        return " ".join(self.cleaned_data["title"].split())
+
+    def clean_submitter_name(self) -> str:
+        return self.cleaned_data["submitter_name"].strip()
+
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(
+        label=_("查询码"),
+        max_length=16,
+        min_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        help_text=_("提交意见时获得的 12 位查询码（一事一码）。"),
+    )
+
+    def clean_code(self) -> str:
+        code = re.sub(r"[\s-]", "", self.cleaned_data["code"]).upper()
+        if not re.fullmatch(r"[0-9A-Z]{6,16}", code):
+            raise forms.ValidationError(_("查询码只包含字母和数字。"))
+        return code
+
+
+# --- deputies ---------------------------------------------------------------------------------
+
+
+class IssueForm(forms.Form):
+    """One issue a voter raised at a reception: it becomes an opinion linked to the reception."""
+
+    title = _text(_("问题"), TITLE_MAX)
+    content = _text(_("具体情况"), CONTENT_MAX, rows=3)
+    category = CategoryChoiceField()
+    submitter_name = _text(_("反映人"), 20, required=False)
+    submitter_phone = forms.CharField(label=_("反映人电话"), max_length=20, required=False, validators=[phone_validator])
+
+
+class BaseIssueFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        titles = [f.cleaned_data.get("title") for f in self.forms if f.has_changed() and f.cleaned_data.get("title")]
+        if len(titles) != len(set(titles)):
+            raise forms.ValidationError(_("同一次接待中有重复的问题，请合并后再保存。"))
+
+
+IssueFormSet = forms.formset_factory(IssueForm, formset=BaseIssueFormSet, extra=2, max_num=20, validate_max=True)
+
+
+class DeputyChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Deputy) -> str:
+        return obj.name
+
+
+class DeputySuggestionForm(forms.Form):
+    """代表建议: the signed-in deputy leads it; co-signers (附议) come from their stations."""
+
+    title = _text(_("建议标题"), TITLE_MAX)
+    content = _text(_("建议内容"), 10_000, rows=10, help_text=_("问题、原因分析和具体建议。"))
+    category = CategoryChoiceField()
+    session = forms.ChoiceField(label=_("提出时间段"), choices=Session.choices, initial=Session.INTERIM)
+    co_signers = DeputyChoiceField(
+        label=_("附议代表"), queryset=Deputy.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    attachments = MultipleFileField(
+        label=_("附件"), help_text=_("选填，最多 5 个，每个不超过 10 MB：PDF、JPG、PNG、Word、Excel 或文本。")
+    )
+
+    def __init__(self, *args, deputy: Deputy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["co_signers"].queryset = (
+            Deputy.objects.filter(memberships__station__memberships__deputy=deputy)
+            .exclude(pk=deputy.pk)
+            .distinct()
+            .order_by("name", "id")
+        )
+
+
+class EvaluateForm(forms.Form):
+    rating = forms.ChoiceField(label=_("评价"), choices=Rating.choices, widget=forms.RadioSelect)
+    comment = _text(_("评价意见"), NOTE_MAX, required=False, rows=4)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("rating") == Rating.UNSATISFIED and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", _("选择“不满意”时，请写明不满意的原因，办理单位将据此重新办理。"))
+        return cleaned
+
+
+# --- unit officers --------------------------------------------------------------------------
+
+
+class EmptyForm(forms.Form):
+    pass
+
+
+class ReasonForm(forms.Form):
+    reason = _text(_("理由"), NOTE_MAX, rows=3)
+
+
+class NoteForm(forms.Form):
+    note = _text(_("说明"), NOTE_MAX, required=False, rows=3)
+
+
+class ContactForm(forms.Form):
+    kind = forms.ChoiceField(label=_("见面环节"), choices=ContactKind.choices)
+    note = _text(_("见面情况"), NOTE_MAX, rows=3)
+
+
+class ReplyForm(forms.Form):
+    result = forms.ChoiceField(label=_("办理结果"), choices=Result.choices, widget=forms.RadioSelect)
+    content = _text(_("答复内容"), REPLY_MAX, rows=8)
+
+
+# --- staff ------------------------------------------------------------------------------------
+
+
+class ResolveForm(forms.Form):
+    note = _text(_("即办情况"), NOTE_MAX, rows=3)
+    result = forms.ChoiceField(label=_("办理结果"), choices=Result.choices, initial=Result.A)
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(label=_("并入事项的查询码"), max_length=16)
+    note = _text(_("说明"), NOTE_MAX, required=False, rows=2)
+
+    def clean_into(self) -> str:
+        return re.sub(r"[\s-]", "", self.cleaned_data["into"]).upper()
+
+
+class AssignForm(forms.Form):
+    route = forms.ChoiceField(label=_("办理方式（五分类）"), choices=Route.choices)
+    lead_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=Unit.objects.none())
+    co_units = forms.ModelMultipleChoiceField(
+        label=_("协办单位"), queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    deadline = forms.DateField(
+        label=_("办理期限"), required=False, widget=DateInput(), help_text=_("不填则按办理方式的规定工作日自动计算。")
+    )
+    requirements = _text(_("办理要求"), NOTE_MAX, required=False, rows=3)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].queryset = units
+        self.fields["co_units"].queryset = units
+
+
+class SuperviseForm(forms.Form):
+    level = forms.ChoiceField(label=_("督办级别"), choices=[(Supervision.NORMAL, Supervision.NORMAL.label), (Supervision.KEY, Supervision.KEY.label)])
+    leader = forms.ModelChoiceField(label=_("领衔督办人"), queryset=User.objects.none(), required=False)
+    note = _text(_("说明"), NOTE_MAX, required=False, rows=2)
+
+    def __init__(self, *args, region_code: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        prefixes = [region_code[:n] for n in (2, 4, 6, 9, 12) if n <= len(region_code)]
+        self.fields["leader"].queryset = User.objects.filter(role=Role.LEADER, is_active=True, region_id__in=prefixes).order_by("name")
+
+
+class FeedbackForm(forms.Form):
+    channel = forms.ChoiceField(label=_("反馈方式"), choices=FeedbackChannel.choices)
+    note = _text(_("说明"), NOTE_MAX, required=False, rows=2)

@@ -73,10 +73,17 @@ def test_logout_is_a_post_and_ends_the_session(client, db):
     assert client.get(reverse("workbench")).status_code == 302  # back to the login page
 
 
-@pytest.mark.parametrize("role", [Role.STAFF, Role.LEADER])
-def test_workbench_sends_staff_to_their_page(client, changzhi, role):
+@pytest.mark.parametrize(
+    ("role", "page"),
+    [
+        (Role.STAFF, "suggestions:review_queue"),
+        (Role.LEADER, "suggestions:supervision"),
+        (Role.UNIT_OFFICER, "suggestions:inbox"),
+    ],
+)
+def test_workbench_sends_each_role_to_its_page(client, changzhi, role, page):
     client.force_login(UserFactory(role=role, region=changzhi["city"]))
-    assert client.get(reverse("workbench")).status_code == 302
+    assert client.get(reverse("workbench"))["Location"] == reverse(page)
 
 
 def test_nav_follows_the_role(client, db):

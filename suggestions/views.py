@@ -33,6 +33,7 @@ from deputies.views import my_deputy
 from liaison.errors import DomainError
 from liaison.models import Role
 from liaison.qr import public_url, qr_response, qr_svg
+from liaison.scoping import region_scope
 from stations.models import Region, Station
 
 from . import selectors, services, workflow
@@ -679,10 +680,14 @@ def supervision(request):
         "all": base,
     }[tab].order_by("deadline", "id")
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
-    scope = request.user.region_id or ""
+    scope = region_scope(request.user)
     bundles = (
-        SupervisionBundle.objects.filter(region__code__startswith=scope if not request.user.is_superuser else "")
-        .select_related("leader")
+        SupervisionBundle.objects.none()
+        if scope is None
+        else SupervisionBundle.objects.filter(region__code__startswith=scope)
+    )
+    bundles = (
+        bundles.select_related("leader")
         .annotate(n=Count("suggestions"))
         .order_by("-created_at")[:20]
     )

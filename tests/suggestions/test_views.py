@@ -19,6 +19,7 @@ from suggestions.models import (
     Status,
     Suggestion,
     SuggestionKind,
+    SupervisionBundle,
 )
 from tests.factories import (
     AssignmentFactory,
@@ -744,3 +745,25 @@ def test_staff_closes_feeds_back_and_publishes(staff_client, world, client):
 def test_work_pages_need_a_login(client, db):
     for name in ("suggestions:inbox", "suggestions:review_queue", "suggestions:supervision", "suggestions:mine", "suggestions:new"):
         assert client.get(reverse(name))["Location"].startswith(reverse("login"))
+
+
+def test_supervision_board_shows_only_bundles_in_scope(staff_client, world):
+    SupervisionBundle.objects.create(title="本区老旧小区改造", region=world["county"])
+    SupervisionBundle.objects.create(title="外区道路", region=world["other_county"])
+    text = _text(staff_client.get(reverse("suggestions:supervision")))
+    assert "本区老旧小区改造" in text and "外区道路" not in text
+
+
+def test_supervision_board_for_a_staff_account_without_region_is_empty(client, world):
+    SupervisionBundle.objects.create(title="本区老旧小区改造", region=world["county"])
+    client.force_login(UserFactory(role=Role.STAFF, region=None))
+    response = client.get(reverse("suggestions:supervision"))
+    assert list(response.context["bundles"]) == [] and response.context["page"].paginator.count == 0
+
+
+def test_supervision_board_query_count_is_constant(staff_client, world, django_assert_max_num_queries):
+    for _i in range(4):
+        _assigned(world)
+    with django_assert_max_num_queries(9):
+        response = staff_client.get(reverse("suggestions:supervision"), {"tab": "all"})
+    assert response.context["page"].paginator.count == 4

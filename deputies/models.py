@@ -239,3 +239,91 @@ class Reception(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station} {self.date:%Y-%m-%d}"
+
+
+# --- duty record (履职档案): activities and the yearly score's weights ------------------------
+
+
+class ActivityKind(models.TextChoices):
+    INSPECTION = "inspection", _("视察")
+    RESEARCH = "research", _("调研")
+    LAW_ENFORCEMENT = "law_enforcement", _("执法检查")
+    ATTEND_MEETING = "attend_meeting", _("列席会议")
+    TRAINING = "training", _("学习培训")
+    OTHER = "other", _("其他履职活动")
+
+
+class DutyActivity(models.Model):
+    """A deputy activity outside the station's receptions (视察、调研、执法检查、列席会议…)."""
+
+    kind = models.CharField(_("活动类型"), max_length=20, choices=ActivityKind.choices)
+    title = models.CharField(_("活动名称"), max_length=200)
+    date = models.DateField(_("活动日期"))
+    region = models.ForeignKey(
+        Region, verbose_name=_("组织区划"), on_delete=models.PROTECT, related_name="duty_activities",
+        help_text=_("组织活动的人大常委会所在区划，决定由哪一级工作人员管理。"),
+    )
+    station = models.ForeignKey(
+        Station, verbose_name=_("站点"), on_delete=models.SET_NULL, null=True, blank=True, related_name="duty_activities"
+    )
+    deputies = models.ManyToManyField(Deputy, verbose_name=_("参加代表"), related_name="duty_activities")
+    note = models.TextField(_("活动情况"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("履职活动")
+        verbose_name_plural = _("履职活动")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["region", "date"], name="dutyactivity_region_date")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.title}"
+
+
+class DutyItem(models.TextChoices):
+    """What the yearly duty score (履职考评计分) counts; each activity kind is an item too."""
+
+    RECEPTION = "reception", _("参加接待选民")
+    SUGGESTION_LEAD = "suggestion_lead", _("领衔提出意见建议")
+    SUGGESTION_COSIGN = "suggestion_cosign", _("附议意见建议")
+    EVALUATION = "evaluation", _("评价办理结果")
+    INSPECTION = "inspection", _("视察")
+    RESEARCH = "research", _("调研")
+    LAW_ENFORCEMENT = "law_enforcement", _("执法检查")
+    ATTEND_MEETING = "attend_meeting", _("列席会议")
+    TRAINING = "training", _("学习培训")
+    OTHER = "other", _("其他履职活动")
+
+
+class DutyScoreWeight(models.Model):
+    """Points per item of the yearly duty score, and the most an item may give in a year.
+
+    Set per region by its staff; a deputy is scored with the weights of the nearest region
+    above (or at) their own that has them, else the defaults of duty.py.
+    """
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("区划"), on_delete=models.CASCADE, related_name="duty_score_weights"
+    )
+    item = models.CharField(_("计分项目"), max_length=20, choices=DutyItem.choices)
+    points = models.DecimalField(_("每次分值"), max_digits=5, decimal_places=1)
+    cap = models.DecimalField(
+        _("年度上限"), max_digits=6, decimal_places=1, null=True, blank=True, help_text=_("为空表示不设上限。")
+    )
+
+    class Meta:
+        verbose_name = _("履职计分标准")
+        verbose_name_plural = _("履职计分标准")
+        ordering = ["region_id", "item"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "item"], name="dutyscoreweight_unique_item"),
+            models.CheckConstraint(condition=Q(points__gte=0), name="dutyscoreweight_points_not_negative"),
+            models.CheckConstraint(condition=Q(cap__isnull=True) | Q(cap__gte=0), name="dutyscoreweight_cap_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_item_display()} {self.points}"

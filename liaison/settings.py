@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from here: stations sit on intranets
     "import_export",
     "stations",
     "deputies",
@@ -108,6 +109,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "liaison.User"
+# Username/password logins (admin, web, API token) lock out after repeated failures.
+AUTHENTICATION_BACKENDS = ["liaison.auth.LockoutModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workbench"
 LOGOUT_REDIRECT_URL = "home"
@@ -201,11 +204,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "liaison.api.ordering.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "liaison.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "liaison.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "liaison.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "token": os.environ.get("LIAISON_THROTTLE_TOKEN", "10/min"),
         "public": os.environ.get("LIAISON_THROTTLE_PUBLIC", "20/hour"),
@@ -221,6 +225,22 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Enumerations that share a field name get distinct, stable component names.
+    "ENUM_NAME_OVERRIDES": {
+        "RegionLevelEnum": "stations.models.RegionLevel",
+        "StationKindEnum": "stations.models.StationKind",
+        "StationClassEnum": "stations.models.StationClass",
+        "DemonstrationLevelEnum": "stations.models.DemonstrationLevel",
+        "CongressLevelEnum": "deputies.models.Level",
+        "MembershipRoleEnum": "deputies.models.MembershipRole",
+        "ReceptionModeEnum": "deputies.models.ReceptionMode",
+        "ReceptionStatusEnum": "deputies.models.ReceptionStatus",
+        "UnitKindEnum": "suggestions.models.UnitKind",
+        "AccountRoleEnum": "liaison.models.Role",
+    },
 }
 
 # --- e-mail and logging ---------------------------------------------------------------------

@@ -37,3 +37,19 @@ def changzhi(db):
         "other_county": other.parent,
         "other_township": other,
     }
+
+
+@pytest.fixture
+def api_for(db):
+    """`api_for(user)`: a DRF test client sending `user`'s API token (`api_for()`: anonymous)."""
+    from rest_framework.test import APIClient
+
+    from liaison.services import token_issue
+
+    def make(user=None):
+        client = APIClient()
+        if user is not None:
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user).key}")
+        return client
+
+    return make

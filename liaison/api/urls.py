@@ -1,0 +1,36 @@
+"""`/api/`: version 1 of the REST API under `v1/` (the router: each app's `api.py` holds its
+viewsets, registered here), the OpenAPI 3 schema at `schema/` and the interactive docs
+(Swagger UI, served from this server: no CDN) at `docs/`."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from deputies.api import DeputyViewSet, ReceptionViewSet
+from liaison.api.meta import ChoicesView
+from liaison.api.views import MeView, TokenView, UserViewSet
+from stations.api import RegionViewSet, StationViewSet
+from suggestions.api import UnitViewSet
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("regions", RegionViewSet, basename="region")
+router.register("stations", StationViewSet, basename="station")
+router.register("deputies", DeputyViewSet, basename="deputy")
+router.register("receptions", ReceptionViewSet, basename="reception")
+router.register("units", UnitViewSet, basename="unit")
+router.register("users", UserViewSet, basename="user")
+
+v1 = [
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("me/", MeView.as_view(), name="me"),
+    path("meta/choices/", ChoicesView.as_view(), name="meta-choices"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

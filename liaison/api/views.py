@@ -1,0 +1,119 @@
+"""Authentication (`auth/token/`), the caller (`me/`) and accounts (`users/`)."""
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from liaison.api.permissions import ManagesAccounts
+from liaison.api.schema import ERROR_RESPONSES
+from liaison.api.serializers import (
+    MeSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+    UserSerializer,
+)
+from liaison.api.throttling import TokenIssueThrottle
+from liaison.api.viewsets import ScopedModelViewSet
+from liaison.auth import lockout_remaining
+from liaison.filters import UserFilter
+from liaison.selectors import user_list
+from liaison.services import token_issue, user_create, user_update
+
+
+class LoginLocked(exceptions.Throttled):
+    default_detail = _("登录失败次数过多，账号已暂时锁定。")
+    default_code = "login_locked"
+
+
+class TokenView(APIView):
+    """用户名和密码换取 API 令牌（每个账号一个令牌，重复获取返回同一个）。
+
+    连续输错密码达到次数后账号暂时锁定（与后台登录共用计数），锁定期间即使密码正确也返回 429；
+    同一地址频繁请求同样返回 429。
+    """
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [TokenIssueThrottle]
+
+    @extend_schema(
+        operation_id="auth_token_create",
+        summary="获取 API 令牌",
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(
+                ERROR_RESPONSES["400"].response,
+                description=_("用户名或密码错误（code=invalid_credentials），或缺少字段。"),
+                examples=[
+                    OpenApiExample(
+                        "invalid_credentials",
+                        value={
+                            "detail": "提交的数据有误，请按字段提示修改。",
+                            "code": "invalid_credentials",
+                            "errors": {"non_field_errors": ["用户名或密码错误。"]},
+                        },
+                        status_codes=["400"],
+                        response_only=True,
+                    )
+                ],
+            ),
+        },
+        examples=[
+            OpenApiExample("request", value={"username": "county", "password": "demo12345"}, request_only=True),
+            OpenApiExample("token", value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"}, response_only=True),
+        ],
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        username = serializer.validated_data["username"]
+        if wait := lockout_remaining(username):
+            raise LoginLocked(wait=wait)
+        user = authenticate(
+            request._request, username=username, password=serializer.validated_data["password"]
+        )
+        if user is None:
+            if wait := lockout_remaining(username):
+                raise LoginLocked(wait=wait)
+            raise exceptions.ValidationError(_("用户名或密码错误。"), code="invalid_credentials")
+        return Response({"token": token_issue(user=user).key})
+
+
+class MeView(APIView):
+    """当前登录账号：角色、管辖区划、对应的代表或承办单位。"""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="me_retrieve", summary="当前账号", responses=MeSerializer, tags=["auth"])
+    def get(self, request):
+        return Response(MeSerializer(request.user, context={"request": request}).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="账号列表（本区划及下级）"),
+    retrieve=extend_schema(summary="账号详情"),
+    create=extend_schema(summary="开设账号"),
+    partial_update=extend_schema(summary="修改账号"),
+)
+class UserViewSet(ScopedModelViewSet):
+    """账号管理，仅限工作人员：只能查看、开设和修改本区划及下级的账号；不能开设超级管理员。"""
+
+    permission_classes = [ManagesAccounts]
+    selector = staticmethod(user_list)
+    serializer_class = UserSerializer
+    filterset_class = UserFilter
+    ordering_fields = ["username", "name", "date_joined"]
+    ordering = ["username"]
+
+    def create_object(self, data):
+        return user_create(**data)
+
+    def update_object(self, instance, data):
+        return user_update(user=instance, **data)

@@ -1,0 +1,116 @@
+"""Filter pieces every app's FilterSets share (django-filter).
+
+- `RegionSubtreeFilter`: `region=<code>` always means that region and everything under it,
+  a prefix match on the code; a malformed code is a 400, never a database error.
+- `RegionCodeFilter`: one exact region code (e.g. `parent=1404`).
+- `IdFilter`: an integer id that cannot overflow the database's integer column.
+- `SearchFilter`: the free-text `q`, bounded in length.
+
+Each documents itself in the OpenAPI schema (type, pattern or bounds, and its label as the
+description), so the schema lists every filter exactly as it validates.
+"""
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.validators import RegexValidator
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.drainage import set_override
+
+from liaison.models import Role
+
+# Identifiers are 64-bit on both databases: anything larger cannot exist.
+MAX_ID = 2**63 - 1
+REGION_CODE_PATTERN = r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$"
+SEARCH_MAX_LENGTH = 100
+
+region_code_format = RegexValidator(REGION_CODE_PATTERN, _("区划代码应为 2、4、6、9 或 12 位数字。"))
+
+
+class RegionCodeField(forms.CharField):
+    default_validators = [region_code_format]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 12)
+        super().__init__(**kwargs)
+
+
+class IdField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+class _Documented:
+    """Attach this filter's OpenAPI schema (with its label as description) to the instance."""
+
+    schema: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        schema = dict(self.schema)
+        if self.label is not None:
+            schema["description"] = self.label
+        set_override(self, "field", schema)
+
+
+class RegionSubtreeFilter(_Documented, django_filters.CharFilter):
+    """`region=<code>`: objects in that region or anywhere under it."""
+
+    field_class = RegionCodeField
+    schema = {"type": "string", "pattern": REGION_CODE_PATTERN, "maxLength": 12}
+
+    def __init__(self, *args, field_name="region__code", **kwargs):
+        kwargs.setdefault("lookup_expr", "startswith")
+        kwargs.setdefault("label", _("区划代码（2、4、6、9 或 12 位）：本区划及其全部下级"))
+        super().__init__(*args, field_name=field_name, **kwargs)
+
+
+class RegionCodeFilter(_Documented, django_filters.CharFilter):
+    """An exact region code (e.g. `parent=1404`: the regions directly under 长治市)."""
+
+    field_class = RegionCodeField
+    schema = {"type": "string", "pattern": REGION_CODE_PATTERN, "maxLength": 12}
+
+
+class IdFilter(_Documented, django_filters.NumberFilter):
+    """An object id; out-of-range or non-integer values are a 400."""
+
+    field_class = IdField
+    schema = {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID}
+
+
+class SearchFilter(_Documented, django_filters.CharFilter):
+    """`q`: case-insensitive substring search over `search_fields`, any of them matching."""
+
+    schema = {"type": "string", "maxLength": SEARCH_MAX_LENGTH}
+
+    def __init__(self, *args, search_fields: tuple[str, ...] = (), **kwargs):
+        self.search_fields = tuple(search_fields)
+        kwargs.setdefault("max_length", SEARCH_MAX_LENGTH)
+        kwargs.setdefault("label", _("关键词"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return qs.filter(condition)
+
+
+class UserFilter(django_filters.FilterSet):
+    """Accounts: by role, region subtree (of the account's scope), active flag, or text."""
+
+    role = django_filters.ChoiceFilter(choices=Role.choices, label=_("角色"))
+    region = RegionSubtreeFilter(label=_("管辖区划代码：本区划及其全部下级"))
+    is_active = django_filters.BooleanFilter(label=_("是否启用"))
+    q = SearchFilter(search_fields=("username", "name"), label=_("关键词：用户名、姓名"))
+
+    class Meta:
+        model = get_user_model()
+        fields = ["role", "region", "is_active", "q"]

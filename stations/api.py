@@ -1,0 +1,127 @@
+"""API for regions (`regions/`, read-only, by code) and stations (`stations/`)."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import (
+    OpenApiExample,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+)
+from rest_framework import serializers, viewsets
+
+from liaison.api.fields import RegionCodeField, ScopedPrimaryKeyRelatedField
+from liaison.api.meta import register_choices
+from liaison.api.viewsets import ScopedModelViewSet
+from liaison.models import Role
+from stations.filters import RegionFilter, StationFilter
+from stations.models import (
+    DemonstrationLevel,
+    Region,
+    RegionLevel,
+    Station,
+    StationClass,
+    StationKind,
+)
+from stations.selectors import region_list, station_list
+from stations.services import station_create, station_update
+
+register_choices("region_level", RegionLevel)
+register_choices("station_kind", StationKind)
+register_choices("station_class", StationClass)
+register_choices("demonstration_level", DemonstrationLevel)
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    parent = RegionCodeField(read_only=True, allow_null=True, help_text=_("上级区划代码"))
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "parent"]
+        read_only_fields = fields
+
+
+@extend_schema_view(
+    list=extend_schema(summary="行政区划列表"),
+    retrieve=extend_schema(summary="行政区划详情（按区划代码）"),
+)
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    """行政区划（统计用区划代码）：所有登录账号均可查阅。`parent=1404` 列出长治市的县区。"""
+
+    serializer_class = RegionSerializer
+    filterset_class = RegionFilter
+    lookup_field = "code"
+    lookup_value_regex = r"(?:\d{2}|\d{4}|\d{6}|\d{9}|\d{12})"
+    ordering_fields = ["code", "name"]
+    ordering = ["code"]
+
+    def get_queryset(self):
+        return region_list()
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "township_station",
+            summary="乡镇（街道）代表联络站",
+            value={
+                "name": "太东街道人大代表联络站",
+                "kind": "station",
+                "region": "140403001",
+                "parent": None,
+                "address": "长治市潞州区太东大街 1 号",
+                "phone": "0355-2020000",
+                "opening_hours": "周一至周五 9:00-17:00",
+                "reception_day": 15,
+                "is_active": True,
+            },
+            request_only=True,
+        )
+    ]
+)
+class StationSerializer(serializers.ModelSerializer):
+    region = RegionCodeField(scoped=True, help_text=_("所在区划代码（必须在您的管辖范围内）"))
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    parent = ScopedPrimaryKeyRelatedField(
+        selector=station_list, model=Station, required=False, allow_null=True,
+        help_text=_("上级站点 id（必须在您的管辖范围内，且不能形成循环）"),
+    )
+    parent_name = serializers.CharField(source="parent.name", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = Station
+        fields = [
+            "id", "name", "kind", "region", "region_name", "parent", "parent_name", "address", "phone",
+            "contact_person", "opening_hours", "reception_day", "is_industry", "specialty",
+            "has_venue", "has_sign", "has_rules", "has_display", "has_commitment", "has_publicity",
+            "has_activities", "has_archive", "star_rating", "station_class", "demonstration_level",
+            "is_active", "created_at", "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    def validate_parent(self, parent):
+        if parent is not None and self.instance is not None and parent.pk == self.instance.pk:
+            raise serializers.ValidationError(_("上级站点不能是本站点。"))
+        return parent
+
+
+@extend_schema_view(
+    list=extend_schema(summary="站点列表"),
+    retrieve=extend_schema(summary="站点详情"),
+    create=extend_schema(summary="设立站点"),
+    partial_update=extend_schema(summary="修改站点"),
+)
+class StationViewSet(ScopedModelViewSet):
+    """联络站点：工作人员看到并管理本区划及下级的站点，领导只读，代表看到自己编组的站点。"""
+
+    selector = staticmethod(station_list)
+    serializer_class = StationSerializer
+    filterset_class = StationFilter
+    ordering_fields = ["name", "region", "kind", "created_at"]
+    ordering = ["region_id", "kind", "name"]
+    write_roles = {"create": {Role.STAFF}, "partial_update": {Role.STAFF}}
+
+    def create_object(self, data):
+        return station_create(**data)
+
+    def update_object(self, instance, data):
+        return station_update(station=instance, **data)

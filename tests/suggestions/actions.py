@@ -36,7 +36,11 @@ def perform(world, action: str, obj, user):
     if action == Action.SUPERVISE:
         return services.suggestion_supervise(suggestion=obj, by=user, level="key", leader=world.leader, note="重点督办")
     if action == Action.BUNDLE:
-        partner = world.drive(world.submit(title="相似问题"), Status.ASSIGNED)
+        # One partner per world is enough (a suggestion may be bundled again); driving a new one
+        # for every refused attempt only slows the tests down.
+        partner = getattr(world, "_bundle_partner", None)
+        if partner is None:
+            partner = world._bundle_partner = world.drive(world.submit(title="相似问题"), Status.ASSIGNED)
         return services.bundle_create(by=user, title="路灯问题打捆督办", suggestions=[obj, partner], leader=world.leader)
     if action == Action.URGE:
         return services.suggestion_urge(suggestion=obj, by=user, note="请加快办理")

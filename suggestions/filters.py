@@ -1,10 +1,25 @@
 """FilterSets for the suggestions app, shared by the API and the HTML lists."""
 
 import django_filters
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from liaison.filters import RegionSubtreeFilter, SearchFilter
-from suggestions.models import Unit, UnitKind
+from liaison.filters import IdFilter, RegionSubtreeFilter, SearchFilter
+from suggestions.models import (
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    Notification,
+    NotificationKind,
+    Status,
+    Suggestion,
+    SuggestionDeputy,
+    SuggestionKind,
+    Supervision,
+    Unit,
+    UnitKind,
+)
+from suggestions.selectors import OverdueTier
 
 
 class UnitFilter(django_filters.FilterSet):
@@ -16,3 +31,83 @@ class UnitFilter(django_filters.FilterSet):
     class Meta:
         model = Unit
         fields = ["region", "kind", "is_active", "q"]
+
+
+# --- the 提-交-办-督-评 workflow: suggestions, assignments, notifications ----------------------
+class _OverdueFilters(django_filters.FilterSet):
+    """`overdue` and `overdue_tier` on a queryset annotated with `overdue_tier` (the selectors do)."""
+
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=_("是否超期（true：已超期或严重超期；false：其余）")
+    )
+    overdue_tier = django_filters.ChoiceFilter(
+        choices=OverdueTier.choices, method="filter_overdue_tier",
+        label=_("超期档次：on_track 正常办理、due_soon 即将到期、overdue 已超期、long_overdue 严重超期、none 不适用"),
+    )
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        late = {"overdue_tier__in": OverdueTier.LATE}
+        return queryset.filter(**late) if value else queryset.exclude(**late)
+
+    def filter_overdue_tier(self, queryset, name, value):
+        return queryset.filter(overdue_tier=value) if value else queryset
+
+
+class SuggestionFilter(_OverdueFilters):
+    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("状态"))
+    kind = django_filters.ChoiceFilter(choices=SuggestionKind.choices, label=_("类型：opinion 群众意见、deputy_suggestion 代表建议"))
+    category = IdFilter(field_name="category_id", label=_("类别 id"))
+    region = RegionSubtreeFilter(label=_("区划代码：该区划及其全部下级的意见建议"))
+    station = IdFilter(field_name="station_id", label=_("站点 id"))
+    unit = IdFilter(method="filter_unit", label=_("承办单位 id：交办给该单位（未退回）的意见建议"))
+    deputy = IdFilter(method="filter_deputy", label=_("代表 id：该代表领衔、附议或接待的意见建议"))
+    supervision = django_filters.ChoiceFilter(choices=Supervision.choices, label=_("督办：none、normal、key"))
+    created_after = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label=_("提交日期不早于（YYYY-MM-DD，含当天）")
+    )
+    created_before = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label=_("提交日期不晚于（YYYY-MM-DD，含当天）")
+    )
+    q = SearchFilter(search_fields=("code", "title", "content", "submitter_name"), label=_("关键词：查询码、标题、内容、提出人"))
+
+    class Meta:
+        model = Suggestion
+        fields = [
+            "status", "kind", "category", "region", "station", "unit", "deputy", "overdue", "overdue_tier",
+            "supervision", "created_after", "created_before", "q",
+        ]
+
+    def filter_unit(self, queryset, name, value):
+        if value is None:
+            return queryset
+        held = Assignment.objects.active().filter(suggestion=OuterRef("pk"), unit_id=value)
+        return queryset.filter(Exists(held))
+
+    def filter_deputy(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(Exists(SuggestionDeputy.objects.filter(suggestion=OuterRef("pk"), deputy_id=value)))
+
+
+class AssignmentFilter(_OverdueFilters):
+    status = django_filters.ChoiceFilter(choices=AssignmentStatus.choices, label=_("承办状态"))
+    role = django_filters.ChoiceFilter(choices=AssignmentRole.choices, label=_("承办方式：lead 主办、co 协办"))
+    unit = IdFilter(field_name="unit_id", label=_("承办单位 id"))
+    suggestion = IdFilter(field_name="suggestion_id", label=_("意见建议 id"))
+    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label=_("办理期限不晚于"))
+    q = SearchFilter(search_fields=("suggestion__code", "suggestion__title"), label=_("关键词：查询码、标题"))
+
+    class Meta:
+        model = Assignment
+        fields = ["status", "role", "unit", "suggestion", "overdue", "overdue_tier", "deadline_before", "q"]
+
+
+class NotificationFilter(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("true：只看未读"))
+    kind = django_filters.ChoiceFilter(choices=NotificationKind.choices, label=_("通知类型"))
+
+    class Meta:
+        model = Notification
+        fields = ["unread", "kind"]

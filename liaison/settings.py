@@ -240,6 +240,14 @@ SPECTACULAR_SETTINGS = {
         "ReceptionStatusEnum": "deputies.models.ReceptionStatus",
         "UnitKindEnum": "suggestions.models.UnitKind",
         "AccountRoleEnum": "liaison.models.Role",
+        # the suggestion workflow (suggestions/api.py)
+        "SuggestionKindEnum": "suggestions.models.SuggestionKind",
+        "SuggestionStatusEnum": "suggestions.models.Status",
+        "AssignmentStatusEnum": "suggestions.models.AssignmentStatus",
+        "AssignmentRoleEnum": "suggestions.models.AssignmentRole",
+        "ContactKindEnum": "suggestions.models.ContactKind",
+        "NotificationKindEnum": "suggestions.models.NotificationKind",
+        "WorkflowActionEnum": "suggestions.models.Action",
     },
 }
 

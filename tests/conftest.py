@@ -53,3 +53,10 @@ def api_for(db):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing a password the production way takes most of a second: tests create hundreds
+    of accounts. What is checked (right or wrong password, lockout) does not depend on it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -64,7 +64,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # PostgreSQL down or restarting: a clean 503 in Chinese (liaison/middleware.py).
+    "liaison.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -151,7 +154,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 # --- cache and Celery -----------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Fails open (liaison/cache.py): with Redis down, throttles and lockout stop counting
+    # instead of turning every voter's submission into a 500.
+    CACHES = {"default": {"BACKEND": "liaison.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
 else:
     # No server needed: the cache lives in the database-less file cache (shared by all
@@ -287,6 +292,18 @@ if PRODUCTION:
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Content Security Policy (django-csp 4): everything from this server only. No inline scripts
+# or styles anywhere (templates use static/css and static/js); no CDN, no data: URLs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
 
 # --- the practice's settings (DOMAIN.md: "settings, not constants") -------------------------
 LIAISON = {

@@ -18,6 +18,7 @@ urlpatterns = [
     path("workbench/", site_views.workbench, name="workbench"),
     path("stations/", include("stations.urls")),
     path("deputies/", include("deputies.urls")),
+    path("stats/", include("suggestions.stats_urls")),
     path("", include("suggestions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

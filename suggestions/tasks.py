@@ -31,3 +31,27 @@ def deliver_notifications() -> dict:
     """Send the e-mail/SMS outbox (every notification not yet sent that has an address)."""
     result = notify.deliver_pending()
     return {"emailed": result.emailed, "texted": result.texted, "failed": result.failed}
+
+
+# --- statistics (suggestions/stats.py) ------------------------------------------------------
+@shared_task(name="suggestions.tasks.build_stats_nightly", acks_late=True)
+def build_stats_nightly(day: str | None = None) -> dict:
+    """统计快照, every night (beat: 01:30 Asia/Shanghai): the snapshot of the day that just ended
+    (`day`, YYYY-MM-DD, to rebuild another), then the workbooks e-mailed to the configured staff.
+    Rebuilding a date replaces its rows, so a redelivered task does no harm."""
+    from django.utils import timezone
+
+    from . import stats
+
+    date = datetime.date.fromisoformat(day) if day else timezone.localdate() - datetime.timedelta(days=1)
+    result = stats.build_stats(date=date)
+    email_stats_workbooks.delay(date.isoformat())
+    return {"date": date.isoformat(), "rows": result.rows, "seconds": round(result.seconds, 2), "pruned": result.pruned}
+
+
+@shared_task(name="suggestions.tasks.email_stats_workbooks", acks_late=True)
+def email_stats_workbooks(day: str) -> dict:
+    """E-mail the statistics workbook of `day` to the staff in LIAISON["STATS_EMAIL_USERS"] (once each)."""
+    from .stats_workbook import email_workbooks
+
+    return email_workbooks(date=datetime.date.fromisoformat(day))

@@ -210,3 +210,63 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     kind = workflow_models.NotificationKind.NOTICE
     title = factory.Sequence(lambda n: f"通知{n}")
     body = "请及时处理。"
+
+
+# --- statistics and duty records ----------------------------------------------------------
+# Evaluation and Feedback stamp created_at themselves (auto_now_add): pass `at=` to date them.
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = workflow_models.Evaluation
+        skip_postgeneration_save = True
+
+    suggestion = factory.SubFactory(SuggestionFactory, status=workflow_models.Status.CLOSED)
+    rating = workflow_models.Rating.SATISFIED
+    round = 0
+
+    @factory.post_generation
+    def at(obj, create, extracted, **kwargs):
+        if create and extracted:
+            workflow_models.Evaluation.objects.filter(pk=obj.pk).update(created_at=extracted)
+            obj.created_at = extracted
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = workflow_models.Feedback
+        skip_postgeneration_save = True
+
+    suggestion = factory.SubFactory(SuggestionFactory, status=workflow_models.Status.CLOSED)
+    channel = workflow_models.FeedbackChannel.PHONE
+    note = "已电话告知办理结果。"
+
+    @factory.post_generation
+    def at(obj, create, extracted, **kwargs):
+        if create and extracted:
+            workflow_models.Feedback.objects.filter(pk=obj.pk).update(created_at=extracted)
+            obj.created_at = extracted
+
+
+class DutyActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deputies.DutyActivity"
+        skip_postgeneration_save = True
+
+    kind = "inspection"
+    title = factory.Sequence(lambda n: f"视察活动{n}")
+    date = datetime.date(2026, 4, 10)
+    region = factory.SubFactory(RegionFactory)
+
+    @factory.post_generation
+    def deputies(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.deputies.set(extracted)
+
+
+class DutyScoreWeightFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deputies.DutyScoreWeight"
+        django_get_or_create = ("region", "item")
+
+    region = factory.SubFactory(RegionFactory)
+    item = "reception"
+    points = 2

@@ -11,6 +11,7 @@ from liaison.api.meta import ChoicesView
 from liaison.api.views import MeView, TokenView, UserViewSet
 from stations.api import RegionViewSet, StationViewSet
 from suggestions.api import UnitViewSet
+from suggestions.stats_api import StatsSummaryView
 
 app_name = "api"
 
@@ -26,6 +27,7 @@ v1 = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
     path("meta/choices/", ChoicesView.as_view(), name="meta-choices"),
+    path("stats/summary/", StatsSummaryView.as_view(), name="stats-summary"),
     path("", include(router.urls)),
 ]
 

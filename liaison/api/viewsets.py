@@ -8,9 +8,11 @@
 - `PATCH` changes, `PUT` is not offered (the contract's methods are GET, POST, PATCH).
 """
 
+from django.db import transaction
 from rest_framework import mixins, viewsets
 
 from liaison.api.permissions import RoleScopedAccess
+from liaison.audit import record_write
 
 
 class ScopedModelViewSet(
@@ -34,7 +36,14 @@ class ScopedModelViewSet(
         return self.get_queryset().filter(pk=obj.pk).first() or obj
 
     def perform_create(self, serializer):
-        serializer.instance = self._reload(self.create_object(dict(serializer.validated_data)))
+        # The write and its audit entry (liaison.audit: who did it) commit together.
+        with transaction.atomic():
+            obj = self.create_object(dict(serializer.validated_data))
+            record_write(by=self.request.user, obj=obj, created=True)
+        serializer.instance = self._reload(obj)
 
     def perform_update(self, serializer):
-        serializer.instance = self._reload(self.update_object(serializer.instance, dict(serializer.validated_data)))
+        with transaction.atomic():
+            obj = self.update_object(serializer.instance, dict(serializer.validated_data))
+            record_write(by=self.request.user, obj=obj, created=False, fields=serializer.validated_data)
+        serializer.instance = self._reload(obj)

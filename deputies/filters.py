@@ -15,7 +15,7 @@ from deputies.models import (
     ReceptionStatus,
     StationMembership,
 )
-from liaison.filters import IdFilter, RegionSubtreeFilter, SearchFilter
+from liaison.filters import BooleanFilter, IdFilter, RegionSubtreeFilter, SearchFilter
 
 
 class DeputyFilter(django_filters.FilterSet):
@@ -26,7 +26,7 @@ class DeputyFilter(django_filters.FilterSet):
     region = RegionSubtreeFilter(label=_("区划代码：登记在该区划及其全部下级的代表"))
     gender = django_filters.ChoiceFilter(choices=Gender.choices, label=_("性别"))
     party = django_filters.ChoiceFilter(choices=Party.choices, label=_("政治面貌"))
-    is_leading_official = django_filters.BooleanFilter(label=_("领导干部代表"))
+    is_leading_official = BooleanFilter(label=_("领导干部代表"))
     q = SearchFilter(search_fields=("name", "occupation", "employer", "expertise"), label=_("关键词：姓名、职业、工作单位、专业特长"))
 
     class Meta:

@@ -43,6 +43,31 @@ class IdField(forms.IntegerField):
         super().__init__(**kwargs)
 
 
+class StrictBooleanField(forms.Field):
+    """`true`/`false` (also `1`/`0`, `yes`/`no`); anything else is an error, not "no filter"."""
+
+    TRUE = frozenset({"true", "1", "yes", "on"})
+    FALSE = frozenset({"false", "0", "no", "off"})
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError(_("应为 true 或 false。"), code="invalid")
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """A yes/no filter that refuses values it does not understand (400)."""
+
+    field_class = StrictBooleanField
+
+
 class _Documented:
     """Attach this filter's OpenAPI schema (with its label as description) to the instance."""
 
@@ -108,7 +133,7 @@ class UserFilter(django_filters.FilterSet):
 
     role = django_filters.ChoiceFilter(choices=Role.choices, label=_("角色"))
     region = RegionSubtreeFilter(label=_("管辖区划代码：本区划及其全部下级"))
-    is_active = django_filters.BooleanFilter(label=_("是否启用"))
+    is_active = BooleanFilter(label=_("是否启用"))
     q = SearchFilter(search_fields=("username", "name"), label=_("关键词：用户名、姓名"))
 
     class Meta:

@@ -12,17 +12,21 @@ MASK = "*"
 
 
 def mask_phone(phone: str | None) -> str:
-    """`13812341234` → `138****1234`: the first three and the last four characters stay.
+    """`13812341234` → `138****1234`: a mobile number keeps its first three and last four.
 
-    Shorter numbers keep less: under seven characters only the first one is left, so a
-    masked value never gives more than half of the number away.
+    Shorter numbers keep less, so a masked value never gives most of a number away: 8 to 10
+    characters keep two at each end (`12****78`), fewer keep only the first one.
     """
     if not phone:
         return ""
     phone = str(phone)
-    if len(phone) >= 8:
-        return phone[:3] + MASK * (len(phone) - 7) + phone[-4:]
-    return phone[:1] + MASK * (len(phone) - 1)
+    if len(phone) >= 11:
+        head, tail = 3, 4
+    elif len(phone) >= 8:
+        head, tail = 2, 2
+    else:
+        head, tail = 1, 0
+    return phone[:head] + MASK * (len(phone) - head - tail) + phone[len(phone) - tail :]
 
 
 def mask_name(name: str | None) -> str:

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiExample,
+    OpenApiParameter,
     extend_schema,
     extend_schema_serializer,
     extend_schema_view,
@@ -12,6 +13,7 @@ from rest_framework import serializers, viewsets
 from liaison.api.fields import RegionCodeField, ScopedPrimaryKeyRelatedField
 from liaison.api.meta import register_choices
 from liaison.api.viewsets import ScopedModelViewSet
+from liaison.filters import REGION_CODE_PATTERN
 from liaison.models import Role
 from stations.filters import RegionFilter, StationFilter
 from stations.models import (
@@ -42,7 +44,15 @@ class RegionSerializer(serializers.ModelSerializer):
 
 @extend_schema_view(
     list=extend_schema(summary="行政区划列表"),
-    retrieve=extend_schema(summary="行政区划详情（按区划代码）"),
+    retrieve=extend_schema(
+        summary="行政区划详情（按区划代码）",
+        parameters=[
+            OpenApiParameter(
+                "code", str, OpenApiParameter.PATH, description="区划代码（2、4、6、9 或 12 位）",
+                pattern=REGION_CODE_PATTERN,
+            )
+        ],
+    ),
 )
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     """行政区划（统计用区划代码）：所有登录账号均可查阅。`parent=1404` 列出长治市的县区。"""
@@ -50,7 +60,6 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = RegionSerializer
     filterset_class = RegionFilter
     lookup_field = "code"
-    lookup_value_regex = r"(?:\d{2}|\d{4}|\d{6}|\d{9}|\d{12})"
     ordering_fields = ["code", "name"]
     ordering = ["code"]
 

@@ -3,7 +3,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from liaison.filters import IdFilter, RegionCodeFilter, RegionSubtreeFilter, SearchFilter
+from liaison.filters import (
+    BooleanFilter,
+    IdFilter,
+    RegionCodeFilter,
+    RegionSubtreeFilter,
+    SearchFilter,
+)
 from stations.models import Region, RegionLevel, Station, StationKind
 
 
@@ -33,7 +39,7 @@ class StationFilter(django_filters.FilterSet):
     region = RegionSubtreeFilter(label=_("区划代码：该区划及其全部下级的站点"))
     kind = django_filters.ChoiceFilter(choices=StationKind.choices, label=_("站点类型"))
     parent = IdFilter(field_name="parent_id", label=_("上级站点 id：只列出其直属站点"))
-    is_active = django_filters.BooleanFilter(label=_("是否启用"))
+    is_active = BooleanFilter(label=_("是否启用"))
     q = SearchFilter(search_fields=("name", "address", "specialty"), label=_("关键词：名称、地址、专业领域"))
 
     class Meta:

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from liaison.filters import IdFilter, RegionSubtreeFilter, SearchFilter
+from liaison.filters import BooleanFilter, IdFilter, RegionSubtreeFilter, SearchFilter
 from suggestions.models import (
     Assignment,
     AssignmentRole,
@@ -25,7 +25,7 @@ from suggestions.selectors import OverdueTier
 class UnitFilter(django_filters.FilterSet):
     region = RegionSubtreeFilter(label=_("区划代码：该区划及其全部下级的承办单位"))
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices, label=_("单位类型"))
-    is_active = django_filters.BooleanFilter(label=_("是否启用"))
+    is_active = BooleanFilter(label=_("是否启用"))
     q = SearchFilter(search_fields=("name",), label=_("关键词：单位名称"))
 
     class Meta:
@@ -37,7 +37,7 @@ class UnitFilter(django_filters.FilterSet):
 class _OverdueFilters(django_filters.FilterSet):
     """`overdue` and `overdue_tier` on a queryset annotated with `overdue_tier` (the selectors do)."""
 
-    overdue = django_filters.BooleanFilter(
+    overdue = BooleanFilter(
         method="filter_overdue", label=_("是否超期（true：已超期或严重超期；false：其余）")
     )
     overdue_tier = django_filters.ChoiceFilter(
@@ -105,7 +105,7 @@ class AssignmentFilter(_OverdueFilters):
 
 
 class NotificationFilter(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("true：只看未读"))
+    unread = BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("true：只看未读"))
     kind = django_filters.ChoiceFilter(choices=NotificationKind.choices, label=_("通知类型"))
 
     class Meta:

@@ -11,6 +11,7 @@ database integrity error that validation did not foresee (two requests racing fo
 unique name) is a 409 `conflict`, not a 500.
 """
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
@@ -43,7 +44,8 @@ def _first_code(codes) -> str | None:
 
 def _field_errors(detail) -> dict:
     if isinstance(detail, dict):
-        return detail
+        # A model's full_clean() puts whole-object errors under "__all__".
+        return {("non_field_errors" if key == NON_FIELD_ERRORS else key): value for key, value in detail.items()}
     if isinstance(detail, list):
         return {"non_field_errors": detail}
     return {"non_field_errors": [detail]}
@@ -89,6 +91,8 @@ def exception_handler(exc, context):
         detail = detail[0] if detail else ""
     code = getattr(detail, "code", None) or getattr(exc, "default_code", None) or "error"
     data = {"detail": str(detail), "code": code}
+    if response.status_code == status.HTTP_400_BAD_REQUEST:
+        data["errors"] = {}  # every 400 has the same keys (e.g. a body that is not JSON)
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         data["retry_after"] = int(exc.wait + 0.999)
     response.data = data

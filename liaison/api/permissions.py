@@ -47,8 +47,8 @@ class RoleScopedAccess(BasePermission):
         user = request.user
         if not getattr(user, "is_authenticated", False):
             return False
-        if request.method in SAFE_METHODS:
-            return True
+        if request.method in SAFE_METHODS or request.method.lower() not in view.http_method_names:
+            return True  # reads are scoped by the queryset; an unoffered method is a 405
         roles = getattr(view, "write_roles", {}).get(getattr(view, "action", None), ())
         return may_write(user, roles)
 

@@ -84,6 +84,10 @@ def test_large_text_and_english(live_server, phone, shoot, assert_accessible, st
     page.get_by_label("语言").select_option("en")
     page.get_by_role("button", name="切换").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("button", name="Large text")).to_be_visible()
+    expect(page.get_by_role("link", name="Write to this station")).to_be_visible()
+    assert_accessible(page)
+    shoot(page, "station-english")
 
 
 def test_keyboard_user_can_skip_to_the_content(live_server, phone, station):

@@ -11,6 +11,7 @@ from deputies.models import Level
 from liaison.models import Role
 from suggestions import services
 from suggestions.models import Route, Status, Suggestion
+from tests.browser.conftest import new_phone
 from tests.factories import (
     CategoryFactory,
     DeputyFactory,
@@ -163,7 +164,7 @@ def test_officer_signs_and_replies_then_the_deputy_evaluates(live_server, chromi
     shoot(page, "assignment-replied")
     assert Suggestion.objects.get(pk=suggestion.pk).status == Status.REPLIED
 
-    deputy_page = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="zh-CN").new_page()
+    deputy_page = new_phone(chromium)
     _login(deputy_page, live_server.url, "wangxy")
     deputy_page.get_by_role("link", name="我的建议").first.click()
     expect(deputy_page.get_by_text("办理答复已到，请评价：")).to_be_visible()
@@ -177,4 +178,5 @@ def test_officer_signs_and_replies_then_the_deputy_evaluates(live_server, chromi
     deputy_page.get_by_role("button", name="提交评价").click()
     expect(deputy_page.locator(".messages")).to_contain_text("评价已保存")
     assert Suggestion.objects.get(pk=suggestion.pk).status == Status.CLOSED
+    assert not deputy_page.errors
     deputy_page.context.close()

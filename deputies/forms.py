@@ -2,11 +2,11 @@
 
 from django import forms
 from django.core.validators import MaxLengthValidator, MaxValueValidator
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy, Reception, ReceptionStatus
+from deputies.services import reception_create, reception_update
 from stations.models import Station
 
 SUMMARY_MAX_LENGTH = 5000
@@ -92,13 +92,21 @@ class ReceptionRecordForm(forms.ModelForm):
             self.add_error("ends_at", _("结束时间不能早于开始时间。"))
         return cleaned
 
-    @transaction.atomic
     def save(self, *, by) -> Reception:
-        """Store the record: status 已记录, recorded by `by`, the author among the deputies."""
-        reception = super().save(commit=False)
-        reception.status = ReceptionStatus.RECORDED
-        reception.recorded_by = by
-        reception.save()
-        reception.deputies.set([self.deputy, *self.cleaned_data["co_deputies"]])
-        return reception
-
+        """Store the record through the same services as the API (deputies.services): status
+        已记录, the author among the deputies present."""
+        data = self.cleaned_data
+        fields = {name: data[name] for name in ("starts_at", "ends_at", "mode", "topic", "visitor_count", "summary")}
+        present = [self.deputy, *data["co_deputies"]]
+        if self.instance.pk:
+            return reception_update(
+                reception=self.instance,
+                deputies=present,
+                station=data["station"],
+                date=data["date"],
+                status=ReceptionStatus.RECORDED,
+                **fields,
+            )
+        return reception_create(
+            station=data["station"], date=data["date"], by=by, deputies=present, status=ReceptionStatus.RECORDED, **fields
+        )

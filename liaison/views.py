@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from liaison.auth import lockout_remaining
 from liaison.context_processors import LARGE_TEXT_COOKIE
 from liaison.models import Role
 
@@ -68,8 +69,6 @@ class LoginForm(AuthenticationForm):
         try:
             return super().clean()
         except forms.ValidationError:
-            from liaison.auth import lockout_remaining  # the login backend's own bookkeeping
-
             remaining = lockout_remaining(self.cleaned_data.get("username") or "")
             if remaining:
                 minutes = max(1, (remaining + 59) // 60)

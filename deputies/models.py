@@ -58,7 +58,7 @@ class ProfessionalGroup(models.Model):
 
 class DeputyQuerySet(models.QuerySet):
     def in_region(self, code: str):
-        return self.filter(region_id__startswith=code)
+        return self.filter(region__code__startswith=code)
 
     def active_on(self, day):
         """Deputies holding at least one mandate on `day`."""
@@ -190,7 +190,7 @@ class ReceptionStatus(models.TextChoices):
 
 class ReceptionQuerySet(models.QuerySet):
     def in_region(self, code: str):
-        return self.filter(station__region_id__startswith=code)
+        return self.filter(station__region__code__startswith=code)
 
 
 class Reception(models.Model):

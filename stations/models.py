@@ -39,7 +39,8 @@ class Region(models.Model):
 
     The code is the primary key, so every foreign key to a region holds the code itself and
     "this region and everything under it" is a prefix match on an indexed column
-    (`region_id__startswith`), with no join and no recursion.
+    (`region__code__startswith`, which Django resolves on the key column itself), with no
+    join and no recursion.
     """
 
     code = models.CharField(
@@ -121,7 +122,7 @@ EIGHT_HAVES = [
 
 class StationQuerySet(models.QuerySet):
     def in_region(self, code: str):
-        return self.filter(region_id__startswith=code)
+        return self.filter(region__code__startswith=code)
 
     def active(self):
         return self.filter(is_active=True)

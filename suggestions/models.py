@@ -23,7 +23,7 @@ class UnitKind(models.TextChoices):
 
 class UnitQuerySet(models.QuerySet):
     def in_region(self, code: str):
-        return self.filter(region_id__startswith=code)
+        return self.filter(region__code__startswith=code)
 
 
 class Unit(models.Model):

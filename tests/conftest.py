@@ -4,6 +4,14 @@ from django.core.cache import cache
 from tests.factories import region_path
 
 
+def pytest_configure(config):
+    # Hashing a password with the production PBKDF2 costs ~0.5 s on this hardware; tests make
+    # hundreds of accounts, so they use a fast hasher (production settings are untouched).
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings, tmp_path):
     """Each test gets its own empty cache, so throttles and lockouts never leak between tests."""

@@ -159,7 +159,7 @@ def _score(deputy: Deputy, year: int, counts: dict[str, int], weights) -> DutySc
 def duty_scores(*, deputies, year: int) -> list[DutyScore]:
     """履职考评计分 of the given deputies (a queryset) for `year`, highest first."""
     counts = duty_counts(deputies=deputies, year=year)
-    deputies = list(deputies)
+    deputies = list(deputies.all())  # .all(): leave the caller's queryset unevaluated
     weights = weights_for_regions({d.region_id for d in deputies})
     scores = [_score(d, year, counts.get(d.pk, {}), weights[d.region_id]) for d in deputies]
     return sorted(scores, key=lambda s: (-s.total, s.deputy.name, s.deputy.pk))

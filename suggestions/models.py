@@ -900,6 +900,9 @@ class StatWorkday(models.Model):
         managed = False
         db_table = "stats_tmp_workday"
 
+    def __str__(self) -> str:
+        return f"{self.day} {self.ordinal}"
+
 
 class StatEvaluationFact(models.Model):
     """A suggestion's best rating: 3 满意, 2 基本满意, 1 不满意 (only re-handling follows 不满意)."""
@@ -913,6 +916,9 @@ class StatEvaluationFact(models.Model):
     class Meta:
         managed = False
         db_table = "stats_tmp_evaluation"
+
+    def __str__(self) -> str:
+        return f"{self.suggestion_id} {self.best}"
 
 
 def _stat_day(column):
@@ -928,12 +934,12 @@ class StatStage(models.Model):
     id = models.BigIntegerField(primary_key=True, db_column="f_id")
     region = models.CharField(max_length=12, db_column="f_region")
     station = models.BigIntegerField(null=True, db_column="f_station")
-    station_region = models.CharField(max_length=12, null=True, db_column="f_station_region")
+    station_region = models.CharField(max_length=12, null=True, db_column="f_station_region")  # noqa: DJ001 (a LEFT JOIN's NULL)
     category = models.BigIntegerField(null=True, db_column="f_category")
     unit = models.BigIntegerField(null=True, db_column="f_unit")
-    unit_region = models.CharField(max_length=12, null=True, db_column="f_unit_region")
+    unit_region = models.CharField(max_length=12, null=True, db_column="f_unit_region")  # noqa: DJ001 (a LEFT JOIN's NULL)
     deputy = models.BigIntegerField(null=True, db_column="f_deputy")
-    deputy_region = models.CharField(max_length=12, null=True, db_column="f_deputy_region")
+    deputy_region = models.CharField(max_length=12, null=True, db_column="f_deputy_region")  # noqa: DJ001 (a LEFT JOIN's NULL)
     kind = models.CharField(max_length=20, db_column="f_kind")
     status = models.CharField(max_length=10, db_column="f_status")
     route = models.CharField(max_length=12, db_column="f_route")
@@ -942,7 +948,7 @@ class StatStage(models.Model):
     rehandled = models.IntegerField(db_column="f_rehandled")
     fed_back = models.IntegerField(db_column="f_fed_back")
     best_rating = models.IntegerField(null=True, db_column="f_best_rating")
-    lead_status = models.CharField(max_length=10, null=True, db_column="f_lead_status")
+    lead_status = models.CharField(max_length=10, null=True, db_column="f_lead_status")  # noqa: DJ001 (no lead: NULL)
     lead_deadline = models.DateField(null=True, db_column="f_lead_deadline")
     created = _stat_day("f_created")
     replied = _stat_day("f_replied")
@@ -954,6 +960,9 @@ class StatStage(models.Model):
         managed = False
         db_table = "stats_tmp_stage"
 
+    def __str__(self) -> str:
+        return str(self.id)
+
 
 class StatFact(models.Model):
     """One suggestion's 0/1 flags and working-day spans: what every grouping sums."""
@@ -961,12 +970,12 @@ class StatFact(models.Model):
     id = models.BigIntegerField(primary_key=True, db_column="f_id")
     region = models.CharField(max_length=12, db_column="f_region")
     station = models.BigIntegerField(null=True, db_column="f_station")
-    station_region = models.CharField(max_length=12, null=True, db_column="f_station_region")
+    station_region = models.CharField(max_length=12, null=True, db_column="f_station_region")  # noqa: DJ001 (a LEFT JOIN's NULL)
     category = models.BigIntegerField(null=True, db_column="f_category")
     unit = models.BigIntegerField(null=True, db_column="f_unit")
-    unit_region = models.CharField(max_length=12, null=True, db_column="f_unit_region")
+    unit_region = models.CharField(max_length=12, null=True, db_column="f_unit_region")  # noqa: DJ001 (a LEFT JOIN's NULL)
     deputy = models.BigIntegerField(null=True, db_column="f_deputy")
-    deputy_region = models.CharField(max_length=12, null=True, db_column="f_deputy_region")
+    deputy_region = models.CharField(max_length=12, null=True, db_column="f_deputy_region")  # noqa: DJ001 (a LEFT JOIN's NULL)
     created = models.DateField(db_column="f_created")
     deputy_suggestion = models.IntegerField(db_column="f_deputy_suggestion")
     declined = models.IntegerField(db_column="f_declined")
@@ -999,3 +1008,6 @@ class StatFact(models.Model):
     class Meta:
         managed = False
         db_table = "stats_tmp_fact"
+
+    def __str__(self) -> str:
+        return str(self.id)

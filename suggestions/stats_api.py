@@ -26,7 +26,7 @@ from .models import Category, Unit
 MAX_PERIOD_DAYS = 3 * 366
 
 
-class SummaryQuerySerializer(serializers.Serializer):
+class StatsSummaryQuerySerializer(serializers.Serializer):
     region = serializers.RegexField(
         REGION_CODE_PATTERN, required=False,
         help_text=_("区划代码：该区划及其下级（默认为您的管辖区划）。"),
@@ -50,7 +50,7 @@ def _rate_field(help_text):
     return serializers.FloatField(allow_null=True, help_text=help_text)
 
 
-class FiguresSerializer(serializers.Serializer):
+class StatsFiguresSerializer(serializers.Serializer):
     collected = serializers.IntegerField(help_text=_("收集：期内提交的意见建议"))
     deputy_suggestions = serializers.IntegerField(help_text=_("其中代表建议"))
     declined = serializers.IntegerField(help_text=_("不予受理"))
@@ -84,25 +84,25 @@ class FiguresSerializer(serializers.Serializer):
     avg_total_days = serializers.FloatField(allow_null=True, help_text=_("平均全程用时（工作日）"))
 
 
-class CategoryFiguresSerializer(FiguresSerializer):
+class StatsCategoryFiguresSerializer(StatsFiguresSerializer):
     category = serializers.IntegerField(help_text=_("类别 ID"))
     name = serializers.CharField(help_text=_("类别名称"))
 
 
-class UnitFiguresSerializer(FiguresSerializer):
+class StatsUnitFiguresSerializer(StatsFiguresSerializer):
     unit = serializers.IntegerField(help_text=_("承办单位 ID（作为主办单位）"))
     name = serializers.CharField(help_text=_("承办单位名称"))
 
 
-class SummarySerializer(FiguresSerializer):
+class StatsSummarySerializer(StatsFiguresSerializer):
     region = serializers.CharField(allow_blank=True, help_text=_("区划代码（空表示全部）"))
     region_name = serializers.CharField(help_text=_("区划名称"))
     period_start = serializers.DateField()
     period_end = serializers.DateField()
     as_of = serializers.DateTimeField(help_text=_("计算时间：数字反映此刻各事项的状态"))
     reference_day = serializers.DateField(help_text=_("判断超期的基准日（统计期次日，或今天）"))
-    by_category = CategoryFiguresSerializer(many=True)
-    by_unit = UnitFiguresSerializer(many=True)
+    by_category = StatsCategoryFiguresSerializer(many=True)
+    by_unit = StatsUnitFiguresSerializer(many=True)
 
 
 class _Row:
@@ -140,8 +140,8 @@ class StatsSummaryView(APIView):
     @extend_schema(
         operation_id="stats_summary",
         summary="统计汇总",
-        parameters=[SummaryQuerySerializer],
-        responses={200: SummarySerializer, 404: ERROR_RESPONSES["404"]},
+        parameters=[StatsSummaryQuerySerializer],
+        responses={200: StatsSummarySerializer, 404: ERROR_RESPONSES["404"]},
         examples=[OpenApiExample("summary", value=EXAMPLE, response_only=True)],
         tags=["stats"],
     )
@@ -149,7 +149,7 @@ class StatsSummaryView(APIView):
         scope = region_scope(request.user)
         if scope is None:
             raise PermissionDenied(_("只有工作人员和领导可以查看统计。"))
-        query = SummaryQuerySerializer(data=request.query_params)
+        query = StatsSummaryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         region = query.validated_data.get("region", scope)
         if not region.startswith(scope):
@@ -175,5 +175,5 @@ class StatsSummaryView(APIView):
             by_category=[_Row(f, category=k, name=categories.get(k, "")) for k, f in result.by_category],
             by_unit=[_Row(f, unit=k, name=units.get(k, "")) for k, f in result.by_unit],
         )
-        return Response(SummarySerializer(payload).data)
+        return Response(StatsSummarySerializer(payload).data)
 

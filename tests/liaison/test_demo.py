@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, Q
 
-from deputies.demo import (
+from liaison.demo import (
     CITY_CODE,
     DEMO_PASSWORD,
     HUB_NAME,

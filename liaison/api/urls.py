@@ -10,7 +10,14 @@ from deputies.api import DeputyViewSet, ReceptionViewSet
 from liaison.api.meta import ChoicesView
 from liaison.api.views import MeView, TokenView, UserViewSet
 from stations.api import RegionViewSet, StationViewSet
-from suggestions.api import UnitViewSet
+from suggestions.api import (
+    AssignmentViewSet,
+    NotificationViewSet,
+    PublicOpinionView,
+    PublicTrackView,
+    SuggestionViewSet,
+    UnitViewSet,
+)
 from suggestions.stats_api import StatsSummaryView
 
 app_name = "api"
@@ -22,12 +29,17 @@ router.register("deputies", DeputyViewSet, basename="deputy")
 router.register("receptions", ReceptionViewSet, basename="reception")
 router.register("units", UnitViewSet, basename="unit")
 router.register("users", UserViewSet, basename="user")
+router.register("suggestions", SuggestionViewSet, basename="suggestion")
+router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 v1 = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
     path("meta/choices/", ChoicesView.as_view(), name="meta-choices"),
     path("stats/summary/", StatsSummaryView.as_view(), name="stats-summary"),
+    path("public/opinions/", PublicOpinionView.as_view(), name="public-opinions"),
+    path("public/track/<str:code>/", PublicTrackView.as_view(), name="public-track"),
     path("", include(router.urls)),
 ]
 

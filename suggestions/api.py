@@ -508,7 +508,15 @@ class _WorkflowErrorAsDomainError(DomainError):
 class WorkflowErrorsMixin:
     """`workflow.InvalidTransition` → 409 `invalid_transition`, `ActionNotPermitted` → 403
     `permission_denied`, each with the service's Chinese message, whether or not the workflow's
-    errors derive from `liaison.errors.DomainError`."""
+    errors derive from `liaison.errors.DomainError`.
+
+    Filters and ordering apply to lists only: a workflow action finds its object by id alone
+    (query parameters on a POST neither hide the object nor reach annotations it lacks)."""
+
+    def filter_queryset(self, queryset):
+        if getattr(self, "action", None) not in ("list", "retrieve"):
+            return queryset
+        return super().filter_queryset(queryset)
 
     def handle_exception(self, exc):
         if isinstance(exc, workflow.WorkflowError) and not isinstance(exc, DomainError):

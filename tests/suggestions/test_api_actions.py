@@ -299,3 +299,11 @@ def test_notifications_are_the_callers_own(world, api_for):
     body = api_for(world.officer).get(f"{API}/notifications/").json()
     assert body["count"] == mine
     assert api_for(world.foreign_officer).get(f"{API}/notifications/").json()["count"] == 0
+
+
+def test_query_parameters_on_an_action_are_ignored(world, api_for):
+    suggestion = world.submit()
+    response = api_for(world.staff).post(
+        f"{API}/suggestions/{suggestion.pk}/accept/?ordering=deadline&overdue=true&status=closed", {}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["status"] == "accepted"

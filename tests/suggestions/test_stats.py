@@ -264,3 +264,20 @@ def test_beat_runs_the_snapshot_at_half_past_one():
     assert entry["task"] == "suggestions.tasks.build_stats_nightly"
     assert entry["schedule"].hour == {1} and entry["schedule"].minute == {30}
     assert settings.CELERY_TIMEZONE == "Asia/Shanghai"
+
+
+# --- the benchmark command ------------------------------------------------------------------
+def test_bench_generates_a_province_builds_it_and_agrees_with_the_raw_sql(db, capsys):
+    from suggestions.models import Suggestion
+
+    call_command("bench_stats", "--count", "400", "--cities", "1", "--repeat", "1")
+    out = capsys.readouterr().out
+    assert Suggestion.objects.count() == 400
+    assert "| `build_stats`" in out and "`summary()` live" in out
+    if connection.vendor == "postgresql":
+        assert "all equal" in out
+
+
+def test_bench_refuses_a_database_with_suggestions(book):
+    with pytest.raises(CommandError):
+        call_command("bench_stats", "--count", "10")

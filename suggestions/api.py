@@ -763,9 +763,12 @@ class SuggestionViewSet(WorkflowErrorsMixin, mixins.ListModelMixin, mixins.Retri
     def attachment_download(self, request, pk=None, attachment_id=None):
         suggestion = self.get_object()
         attachment = get_object_or_404(Attachment, suggestion=suggestion, pk=int(attachment_id))
+        try:
+            handle = attachment.file.open("rb")
+        except OSError as exc:  # the row outlived its file (storage restored from an older backup)
+            raise NotFound(_("附件文件已不存在。")) from exc
         return FileResponse(
-            attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-            content_type=attachment.content_type,
+            handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
         )
 
 

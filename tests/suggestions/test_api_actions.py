@@ -3,7 +3,7 @@
 import io
 import json
 
-from suggestions.models import AssignmentStatus, Event, Notification, Status, Suggestion
+from suggestions.models import AssignmentStatus, Attachment, Event, Notification, Status, Suggestion
 from tests.factories import NotificationFactory
 
 API = "/api/v1"
@@ -285,6 +285,9 @@ def test_attachments_are_checked_by_content_and_downloaded_by_those_who_see_the_
     assert api_for(world.other_staff).get(f"{API}/suggestions/{suggestion.pk}/attachments/{attachment['id']}/").status_code == 404
     detail = staff.get(f"{API}/suggestions/{suggestion.pk}/").json()
     assert [a["id"] for a in detail["attachments"]] == [attachment["id"]]
+    stored = Attachment.objects.get(pk=attachment["id"])
+    stored.file.storage.delete(stored.file.name)
+    assert staff.get(f"{API}/suggestions/{suggestion.pk}/attachments/{attachment['id']}/").status_code == 404
 
     closed = world.drive(world.submit(), Status.CLOSED)
     upload.seek(0)

@@ -167,7 +167,7 @@ def dashboard(request):
         bars.append(Bar(child_names.get(child.key, child.key), [child.collected, child.replied, child.fed_back], href))
     categories = stats.dimension_rows(date=date, period=period, dimension=StatDimension.CATEGORY, region=region)[:15]
     category_names = stats.names(StatDimension.CATEGORY, [c.key for c in categories])
-    league, _unranked = stats.unit_league(date=date, period=period, region=region)
+    league, unranked = stats.unit_league(date=date, period=period, region=region)
     results = [("A", figures.result_a), ("B", figures.result_b), ("C", figures.result_c), ("D", figures.result_d)]
     context.update({
         "figures": figures,
@@ -176,10 +176,12 @@ def dashboard(request):
         "child_dimension": child_dimension,
         "children": [(c, child_names.get(c.key, c.key)) for c in children],
         "children_chart": bar_chart(bars, series=[_("收集"), _("答复"), _("反馈")]) if bars else None,
-        "trend_chart": trend_chart(stats.trend(region=region, date=date)),
-        "results_chart": bar_chart([Bar(f"{k} 类", [v]) for k, v in results], series=[_("件数")], label_width=60),
+        "trend_chart": trend_chart(stats.trend(region=region, date=date), width=480, height=220),
+        "results_chart": bar_chart([Bar(f"{k} 类", [v]) for k, v in results], series=[_("件数")], width=480,
+                                   label_width=50, bar_height=18),
         "categories": [(c, category_names.get(c.key, c.key)) for c in categories],
-        "league": league[:10],
+        "league": (league + unranked)[:10],
+        "league_minimum": stats.setting("STATS_LEAGUE_MIN_DUE"),
         "period_start_end": stats.period_bounds(period, date),
         "query": _query(region=region, period=period, date=date),
     })

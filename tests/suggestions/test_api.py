@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from liaison.models import Role
-from suggestions import services
 from suggestions.models import Status, Suggestion
-from tests.factories import DeputyFactory, StationFactory, UnitFactory, UserFactory
+from tests.factories import DeputyFactory, StationFactory, UserFactory
+from tests.suggestions.lists import many_suggestions
 
 API = "/api/v1"
 
@@ -211,16 +211,6 @@ def test_bad_input_is_400_with_field_errors(world, api_for, body, field):
 
 
 # --- constant queries -----------------------------------------------------------------------------
-def _many(world, count):
-    units = [UnitFactory(region=world.county) for _ in range(2)]
-    for unit in units:
-        unit.officers.add(world.officer)
-    for i in range(count):
-        suggestion = world.drive(world.submit(title=f"意见{i}"), Status.REPLIED if i % 2 else Status.ASSIGNED)
-        if i % 4 == 1:  # some replied ones are evaluated, so rows carry evaluations too
-            services.suggestion_evaluate(suggestion=suggestion, by=world.deputy_user, rating="satisfied")
-
-
 def _queries(django_assert_max_num_queries, client, path, limit):
     with django_assert_max_num_queries(limit) as captured:
         response = client.get(path, {"page_size": 200})
@@ -231,10 +221,10 @@ def _queries(django_assert_max_num_queries, client, path, limit):
 @pytest.mark.parametrize("who", ["staff", "officer", "deputy_user"])
 def test_suggestion_list_runs_a_constant_number_of_queries(world, api_for, django_assert_max_num_queries, who):
     client = api_for(getattr(world, who))
-    _many(world, 5)
+    many_suggestions(world, 5)
     few, count = _queries(django_assert_max_num_queries, client, f"{API}/suggestions/", 14)
     assert count == 5
-    _many(world, 45)
+    many_suggestions(world, 45)
     many, count = _queries(django_assert_max_num_queries, client, f"{API}/suggestions/", 14)
     assert count == 50
     assert many == few
@@ -242,9 +232,9 @@ def test_suggestion_list_runs_a_constant_number_of_queries(world, api_for, djang
 
 def test_assignment_and_notification_lists_run_a_constant_number_of_queries(world, api_for, django_assert_max_num_queries):
     client = api_for(world.officer)
-    _many(world, 5)
+    many_suggestions(world, 5)
     few = [_queries(django_assert_max_num_queries, client, f"{API}/{p}/", 8)[0] for p in ("assignments", "notifications")]
-    _many(world, 45)
+    many_suggestions(world, 45)
     many = [_queries(django_assert_max_num_queries, client, f"{API}/{p}/", 8)[0] for p in ("assignments", "notifications")]
     assert many == few
 

@@ -8,6 +8,7 @@ from stations.resources import error_lines
 from suggestions.models import Event, Status, Suggestion
 from suggestions.resources import SuggestionResource
 from tests.factories import DeputyFactory, StationFactory
+from tests.suggestions.lists import many_suggestions
 
 HEADERS = [
     "原编号", "类型", "标题", "内容", "类别", "区划代码", "站点", "提出人", "联系电话", "代表", "状态", "办理方式",
@@ -161,11 +162,10 @@ def test_export_runs_a_constant_number_of_queries(world, django_assert_max_num_q
             SuggestionResource(user=world.staff).export()
         return len(captured.captured_queries)
 
-    for i in range(3):
-        world.drive(world.submit(title=f"意见{i}"), Status.CLOSED)
+    world.drive(world.submit(title="意见"), Status.CLOSED)
+    many_suggestions(world, 4)
     few = count()
-    for i in range(12):
-        world.drive(world.submit(title=f"更多意见{i}"), Status.REPLIED if i % 2 else Status.DECLINED)
+    many_suggestions(world, 45)
     assert count() == few
 
 

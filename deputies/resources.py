@@ -514,6 +514,17 @@ class DeputyResource(LiaisonResource):
             return None
         return set(groups)
 
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # A deputy has no unique fields or constraints to check against the database (the
+        # relations are checked above): the fields' own checks are enough, per row.
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.clean_fields(exclude=set(errors) | set(self.full_clean_exclude))
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or instance.pk is None or instance._stored_values is None:
             return False

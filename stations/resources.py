@@ -36,8 +36,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError
+from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -79,6 +81,11 @@ def cell_text(value) -> str:
     from the row)."""
     if value is None:
         return ""
+    if type(value) is str:  # the common case, kept fast: a roster has a hundred thousand cells
+        text = value.strip()
+        if "\x00" in text:
+            raise ValueError(_("含有不可见的控制字符，请删除后重试。"))
+        return text
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float) and value.is_integer():
@@ -165,17 +172,29 @@ class ChoiceWidget(widgets.Widget):
         super().__init__()
 
     def _lookup(self) -> dict[str, str]:
-        # Labels are lazy translations: build the table once per language.
-        language = get_language()
-        tables = self.__dict__.setdefault("_tables", {})
-        if language not in tables:
+        # Every label in every language the site speaks, built once: a file written in
+        # either language reads the same, and no row pays for a translation lookup.
+        table = self.__dict__.get("_table")
+        if table is None:
             table = {}
-            for value, label in self.choices.choices:
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    for value, label in self.choices.choices:
+                        table[str(label)] = value
+            for value, _label in self.choices.choices:
                 table[str(value)] = value
-                table[str(label)] = value
             table.update(self.aliases)
-            tables[language] = (table, {value: str(label) for value, label in self.choices.choices})
-        return tables[language][0]
+            self._table = table
+        return table
+
+    def labels(self) -> dict[str, str]:
+        """Value → label in the active language (the export's language), kept per widget:
+        each resource instance has its own copy of its widgets."""
+        language = get_language()
+        cached = self.__dict__.get("_labels")
+        if cached is None or cached[0] != language:
+            cached = self._labels = (language, {value: str(label) for value, label in self.choices.choices})
+        return cached[1]
 
     def clean(self, value, row=None, **kwargs):
         text = cell_text(value)
@@ -190,10 +209,12 @@ class ChoiceWidget(widgets.Widget):
     def render(self, value, obj=None, **kwargs):
         if value in (None, ""):
             return ""
-        self._lookup()
-        return self._tables[get_language()][1].get(value, str(value))
+        cached = self.__dict__.get("_labels")
+        labels = cached[1] if cached is not None else self.labels()
+        return labels.get(value, str(value))
 
 
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 
 
@@ -205,6 +226,11 @@ def parse_date(value) -> dt.date | None:
     text = cell_text(value)
     if not text:
         return None
+    if ISO_DATE.match(text):
+        try:
+            return dt.date.fromisoformat(text)  # the export's own form: fast
+        except ValueError:
+            pass
     text = text.split(" ")[0] if re.match(r"^\d{4}-\d{1,2}-\d{1,2} \d", text) else text
     for fmt in DATE_FORMATS:
         try:
@@ -431,6 +457,12 @@ class LiaisonResource(resources.ModelResource):
         self._seen: dict[tuple, int] = {}
         self._lines: list[int] = []
 
+    def get_import_fields(self):
+        # Asked for on every row by the library; the answer never changes.
+        if self.__dict__.get("_import_fields") is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
     # --- import: the whole file in one transaction ------------------------------------
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None,
                     collect_failed_rows=False, rollback_on_validation_errors=False, **kwargs):
@@ -453,7 +485,7 @@ class LiaisonResource(resources.ModelResource):
         self._lines = []
         blank = []
         for index, values in enumerate(dataset):
-            if all(_safe_cell(v) == "" for v in values):
+            if all(v is None or (type(v) is str and not v.strip()) for v in values):
                 blank.append(index)
             else:
                 self._lines.append(index + 2)
@@ -611,7 +643,7 @@ class LiaisonResource(resources.ModelResource):
             row_result.validation_error = self.describe(row_result.validation_error, line)
         elif row_result.diff is None and self._meta.skip_diff:
             # No field-by-field diff for big files: the preview shows the row's own cells.
-            row_result.diff = [_safe_cell(row.get(column)) for column in self._diff_columns]
+            row_result.diff = ["" if row.get(c) is None else str(row.get(c)) for c in self._diff_columns]
         if row_result.errors:
             # Database refusals are data problems too: say which line.
             errors = []

@@ -1,0 +1,343 @@
+"""What every admin class of the project shares: access by role, scoping by region.
+
+Staff (role `staff`, `is_staff`) manage the objects of their region's subtree without any
+per-user permission setup; leaders read the same objects; superusers do everything; deputies
+and unit officers do not use the admin. Each admin class says where its objects' region is
+(`region_path`) and reads through the app's selector (`scoped_queryset`), so:
+
+- the changelist, the change page and the export list only the user's subtree, and a foreign
+  object's change URL answers like a missing one (the admin redirects to its index);
+- foreign-key and many-to-many choices, and the autocomplete results behind them, come from
+  the target model's admin `scoped_queryset`, so a county's staff can neither pick nor submit
+  another county's region, station, deputy or unit (a Chinese "not in your scope" error);
+- import and export (django-import-export) pass the user to the resource, which refuses rows
+  outside the user's region.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+
+from liaison.models import Role
+from liaison.scoping import EVERYWHERE, region_scope
+
+# ---------------------------------------------------------------------------------------
+# who may do what
+
+
+def _is_admin_user(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff)
+
+
+def can_read(user) -> bool:
+    """Superusers, and staff or leaders with a region (and `is_staff`), may open the admin."""
+    return _is_admin_user(user) and region_scope(user) is not None
+
+
+def can_write(user) -> bool:
+    """Superusers and staff with a region change data; leaders only read it."""
+    if not can_read(user):
+        return False
+    return user.is_superuser or user.role == Role.STAFF
+
+
+def attribute_path(lookup: str) -> str:
+    """`station__region__code` → `station__region_id`: the same value read from the objects
+    without loading the region."""
+    return lookup[: -len("__code")] + "_id" if lookup.endswith("__code") else lookup
+
+
+def resolve_path(obj, path: str):
+    """Follow `a__b__c` from `obj` (None as soon as a step is None)."""
+    for step in path.split("__"):
+        if obj is None:
+            return None
+        obj = getattr(obj, step, None)
+    return obj
+
+
+class RoleScopedAdminMixin:
+    """Permissions by role and region for a `ModelAdmin`.
+
+    `region_path` is the lookup from the model to the code of its region (`region__code`,
+    `station__region__code`, ...; Django refuses `startswith` on a foreign key itself, and
+    `region__code` needs no join because the code is the region's primary key); `scoped_queryset()` is what the user may see, by default
+    the model's rows whose region lies in the user's subtree. Admin classes that have a
+    selector override `scoped_queryset()` to call it, and `get_queryset()` adds the list's
+    annotations on top.
+    """
+
+    region_path = "region__code"
+
+    # --- reads ------------------------------------------------------------------------
+    def scoped_queryset(self, request) -> QuerySet:
+        scope = region_scope(request.user)
+        objects = self.model._default_manager.all()
+        if scope is None:
+            return objects.none()
+        if scope == EVERYWHERE:
+            return objects
+        return objects.filter(**{f"{self.region_path}__startswith": scope})
+
+    def get_queryset(self, request):
+        queryset = self.scoped_queryset(request)
+        ordering = self.get_ordering(request)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return queryset
+
+    def object_in_scope(self, request, obj) -> bool:
+        scope = region_scope(request.user)
+        if scope is None:
+            return False
+        if scope == EVERYWHERE:
+            return True
+        code = resolve_path(obj, attribute_path(self.region_path))
+        return code is not None and str(code).startswith(scope)
+
+    # --- permissions ------------------------------------------------------------------
+    def has_module_permission(self, request):
+        return can_read(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        if not can_read(request.user):
+            return False
+        return obj is None or self.object_in_scope(request, obj)
+
+    def has_add_permission(self, request):
+        return can_write(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if not can_write(request.user):
+            return False
+        return obj is None or self.object_in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    # --- choices ----------------------------------------------------------------------
+    def get_field_queryset(self, db, db_field, request):
+        queryset = scoped_field_queryset(self.admin_site, db_field, request)
+        return queryset if queryset is not None else super().get_field_queryset(db, db_field, request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return _with_scope_message(super().formfield_for_foreignkey(db_field, request, **kwargs), db_field)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return _with_scope_message(super().formfield_for_manytomany(db_field, request, **kwargs), db_field)
+
+
+def scoped_field_queryset(admin_site, db_field, request):
+    """The choices of a relation field: the target admin's scoped queryset, when the target
+    model's admin is scoped (the same rows its autocomplete answers with)."""
+    target_admin = admin_site._registry.get(db_field.remote_field.model)
+    if isinstance(target_admin, RoleScopedAdminMixin):
+        queryset = target_admin.scoped_queryset(request)
+        ordering = target_admin.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+    return None
+
+
+def _with_scope_message(formfield, db_field):
+    if formfield is not None and hasattr(formfield, "queryset"):
+        message = gettext("所选%(model)s不存在或不在您的管辖范围内。") % {
+            "model": db_field.remote_field.model._meta.verbose_name
+        }
+        formfield.error_messages["invalid_choice"] = message
+        formfield.error_messages["invalid_pk_value"] = message
+    return formfield
+
+
+class ScopedInlineMixin:
+    """An inline follows its parent admin: what the user may do to the parent, they may do
+    to its rows; its relation choices are scoped like the parent's."""
+
+    def _parent_admin(self):
+        return self.admin_site._registry[self.parent_model]
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent_admin().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        parent = self._parent_admin()
+        return parent.has_change_permission(request, obj) if obj else parent.has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        parent = self._parent_admin()
+        return parent.has_change_permission(request, obj) if obj else parent.has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def get_field_queryset(self, db, db_field, request):
+        queryset = scoped_field_queryset(self.admin_site, db_field, request)
+        return queryset if queryset is not None else super().get_field_queryset(db, db_field, request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return _with_scope_message(super().formfield_for_foreignkey(db_field, request, **kwargs), db_field)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return _with_scope_message(super().formfield_for_manytomany(db_field, request, **kwargs), db_field)
+
+
+# ---------------------------------------------------------------------------------------
+# Excel in and out
+
+
+class ScopedImportExportMixin(ImportExportMixin):
+    """django-import-export in the admin, scoped: xlsx and csv, the resource gets the user
+    (its rows must lie in the user's region), import needs write access, export read access.
+
+    The import always previews first (dry run); a file with a bad row shows every bad row
+    and field in Chinese and offers no confirm button. The confirmed import runs again in
+    one transaction that rolls back on any bad row.
+    """
+
+    import_template_name = "admin/liaison/import.html"
+
+    def get_import_context_data(self, **kwargs):
+        context = super().get_import_context_data(**kwargs)
+        resource_class = self.get_import_resource_classes(None)[0]
+        context["import_help"] = [str(line) for line in getattr(resource_class, "import_help", ())]
+        return context
+
+    def get_import_formats(self):
+        return [XLSX, CSV]
+
+    def get_export_formats(self):
+        return [XLSX, CSV]
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {"user": request.user}
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {"user": request.user}
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs.pop("request", None)
+        kwargs["rollback_on_validation_errors"] = True
+        return kwargs
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # The data changed between the preview and the confirmation: nothing was saved.
+            from stations.resources import error_lines
+
+            messages.error(
+                request,
+                gettext("导入未执行，数据未作任何改动：%(errors)s") % {"errors": "；".join(error_lines(result)[:20])},
+            )
+            app_label, model_name = self.get_model_info()
+            return HttpResponseRedirect(
+                reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
+            )
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        messages.success(
+            request,
+            gettext("导入完成：新增 %(new)d 条，更新 %(update)d 条，未变 %(skip)d 条（%(model)s）。")
+            % {
+                "new": totals["new"],
+                "update": totals["update"],
+                "skip": totals["skip"],
+                "model": self.model._meta.verbose_name_plural,
+            },
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# list filters
+
+
+class RegionTreeFilter(admin.SimpleListFilter):
+    """所在区划, level by level inside the user's scope.
+
+    With nothing chosen it offers the children of the user's region (a city's staff see the
+    counties, a county's staff their townships, a superuser the provinces); once a region is
+    chosen it offers the way back up and that region's children. The filter keeps the chosen
+    region and everything under it. The model admin's `region_path` says where the region is.
+    """
+
+    title = _("所在区划")
+    parameter_name = "region"
+
+    def _scope(self, request) -> str | None:
+        return region_scope(request.user)
+
+    def _selected(self, request) -> str | None:
+        value = self.value()
+        scope = self._scope(request)
+        if not value or scope is None or not value.isdigit() or not value.startswith(scope):
+            return None
+        return value
+
+    def lookups(self, request, model_admin):
+        from stations.models import Region
+
+        scope = self._scope(request)
+        if scope is None:
+            return []
+        selected = self._selected(request)
+        root = selected or scope
+        path = [root[:n] for n in (2, 4, 6, 9, 12) if len(scope) < n <= len(root)]
+        children = Q(parent__isnull=True) if not root else Q(parent_id=root)
+        regions = Region.objects.filter(Q(code__in=path) | children).only("code", "name", "parent_id")
+        on_path, below = [], []
+        for region in regions.order_by("code"):
+            (on_path if region.code in path else below).append(region)
+        options = [(r.code, r.name) for r in on_path]
+        options += [(r.code, "　" * len(on_path) + "· " + r.name) for r in below]
+        return options
+
+    def queryset(self, request, queryset):
+        selected = self._selected(request)
+        if selected is None:
+            return queryset
+        return queryset.filter(**{f"{self.model_admin_region_path}__startswith": selected})
+
+    def __init__(self, request, params, model, model_admin):
+        self.model_admin_region_path = getattr(model_admin, "region_path", "region__code")
+        super().__init__(request, params, model, model_admin)
+
+
+class ExistsFilter(admin.SimpleListFilter):
+    """A filter on a related row's value without a join: `Exists(related.filter(...))`, so
+    the changelist never repeats an object and needs no DISTINCT."""
+
+    related_model = None
+    related_fk = ""
+    related_field = ""
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        related = self.related_model._default_manager.filter(
+            **{self.related_fk: OuterRef("pk"), self.related_field: value}
+        )
+        return queryset.filter(Exists(related))
+
+
+def adopt(obj, saved) -> None:
+    """Make the admin's unsaved `obj` the row a service created, so the admin's next steps
+    (many-to-many fields, inlines, the log entry, the redirect) work on it."""
+    obj.pk = saved.pk
+    obj._state.adding = False
+    obj._state.db = saved._state.db
+    for name in ("created_at", "updated_at"):
+        if hasattr(saved, name):
+            setattr(obj, name, getattr(saved, name))

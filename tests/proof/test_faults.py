@@ -28,7 +28,14 @@ from django.db.models import Count
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from suggestions.models import Assignment, Notification, NotificationKind, Reminder, Status, Suggestion
+from suggestions.models import (
+    Assignment,
+    Notification,
+    NotificationKind,
+    Reminder,
+    Status,
+    Suggestion,
+)
 from tests.proof import stack
 
 pytestmark = [pytest.mark.proof, pytest.mark.postgres]

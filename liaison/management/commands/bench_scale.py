@@ -1,0 +1,362 @@
+"""`python manage.py bench_scale`: how the product holds a province's data (see generate_province).
+
+On the database of `DATABASE_URL` (PostgreSQL, filled by `generate_province`), times, each next
+to the raw SQL time for the same result:
+
+- the list endpoints (suggestions, deputies, stations; province, city, county and township
+  region filters, a status filter and a free-text search) through the API in process
+  (authentication, selectors, filters, pagination, serializers: no HTTP), p50/p95 over
+  --repeat calls; "raw SQL" runs the very statements the endpoint sent, straight on the cursor,
+  so the difference is what Django and DRF add;
+- tracking lookups (public/track/{code}/) for random codes, the same way;
+- the reminder sweep (`reminders_sweep`: the first run that catches up, then the idempotent
+  rerun), next to one INSERT … SELECT writing the same reminders, notices and events; inside
+  a transaction that is rolled back, so the database stays as it was;
+- the nightly snapshot (`build_stats`, if present) next to bench_stats's single raw aggregate;
+- the roster import (django-import-export, DeputyResource) of --roster rows, next to COPY of
+  the same deputies, mandates and memberships; rolled back too.
+
+Prints a Markdown table (the one in docs/benchmarks.md, "Scale").
+"""
+
+from __future__ import annotations
+
+import datetime
+import platform
+import random
+import statistics
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from deputies.models import Deputy
+from liaison.models import Role, User
+from stations.models import Region
+from suggestions.models import Suggestion
+
+
+class Rollback(Exception):
+    pass
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f}" if seconds < 10 else f"{seconds * 1000:,.0f}"
+
+
+class Command(BaseCommand):
+    help = "Benchmark lists, tracking, the reminder sweep, the nightly snapshot and the roster import at province scale."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--repeat", type=int, default=20, help="Calls per list endpoint (p50/p95 over them).")
+        parser.add_argument("--codes", type=int, default=200, help="Tracking lookups (random codes).")
+        parser.add_argument("--roster", type=int, default=2000, help="Rows of the roster import.")
+        parser.add_argument("--skip", default="", help="Comma-separated parts to skip: lists,track,sweep,snapshot,roster")
+        parser.add_argument("--seed", type=int, default=7)
+
+    def handle(self, *args, repeat, codes, roster, skip, seed, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("bench_scale runs on PostgreSQL (the database generate_province filled).")
+        self.rng = random.Random(seed)
+        skip = {s.strip() for s in skip.split(",") if s.strip()}
+        self.rows: list[tuple] = []
+        counts = {
+            "regions": Region.objects.count(), "deputies": Deputy.objects.count(),
+            "suggestions": Suggestion.objects.count(),
+        }
+        if not counts["suggestions"]:
+            raise CommandError("no suggestions: run generate_province first")
+        self.stdout.write(f"data: {counts}")
+        province = Region.objects.filter(level="province").order_by("code").first()
+        self.staff = self.account("bench_province_staff", province.code)
+        self.client = APIClient()
+        self.client.force_authenticate(self.staff)
+        if "lists" not in skip:
+            self.bench_lists(province, repeat)
+        if "track" not in skip:
+            self.bench_track(codes)
+        if "sweep" not in skip:
+            self.bench_sweep()
+        if "snapshot" not in skip:
+            self.bench_snapshot()
+        if "roster" not in skip:
+            self.bench_roster(roster)
+        self.report(counts)
+
+    # --- helpers ------------------------------------------------------------------------------
+    def account(self, username: str, region: str) -> User:
+        user, _ = User.objects.get_or_create(
+            username=username, defaults={"name": "基准测试", "role": Role.STAFF, "region_id": region, "is_staff": True}
+        )
+        return user
+
+    def record(self, what: str, app: list[float], raw: list[float], note: str = "") -> None:
+        self.rows.append((what, app, raw, note))
+        line = f"{what}: app p50 {ms(percentile(app, .5))} ms p95 {ms(percentile(app, .95))} ms"
+        if raw:
+            line += f" | raw p50 {ms(percentile(raw, .5))} ms p95 {ms(percentile(raw, .95))} ms"
+        self.stdout.write(line + (f" ({note})" if note else ""))
+        self.stdout.flush()
+
+    def timed_get(self, path: str, params: dict | None = None) -> tuple[float, list[tuple[str, tuple]], object]:
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = self.client.get(path, params or {})
+            elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            raise CommandError(f"GET {path} {params}: {response.status_code} {response.content[:300]!r}")
+        return elapsed, [q["sql"] for q in queries.captured_queries], response
+
+    def raw_time(self, statements: list[str]) -> float:
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                if cursor.description:
+                    cursor.fetchall()
+        return time.perf_counter() - started
+
+    def endpoint(self, what: str, path: str, params: dict, repeat: int) -> None:
+        self.timed_get(path, params)  # warm the caches once, as a server that has been running
+        app, raw, count = [], [], None
+        for _ in range(repeat):
+            elapsed, statements, response = self.timed_get(path, params)
+            app.append(elapsed)
+            raw.append(self.raw_time(statements))
+            count = response.json().get("count") if hasattr(response, "json") else None
+        self.record(what, app, raw, f"{count:,} rows, {len(statements)} queries" if count is not None else "")
+
+    # --- the parts ---------------------------------------------------------------------------------
+    def bench_lists(self, province: Region, repeat: int) -> None:
+        city = Region.objects.filter(level="city", code__startswith=province.code).order_by("code").first()
+        county = Region.objects.filter(level="county", code__startswith=city.code).order_by("code").first()
+        township = Region.objects.filter(level="township", code__startswith=county.code).order_by("code").first()
+        page = {"page_size": 20}
+        cases = [
+            ("suggestions, province (all)", "/api/v1/suggestions/", {**page}),
+            ("suggestions, city", "/api/v1/suggestions/", {"region": city.code, **page}),
+            ("suggestions, county", "/api/v1/suggestions/", {"region": county.code, **page}),
+            ("suggestions, township", "/api/v1/suggestions/", {"region": township.code, **page}),
+            ("suggestions, city + status=handling", "/api/v1/suggestions/", {"region": city.code, "status": "handling", **page}),
+            ("suggestions, city + overdue", "/api/v1/suggestions/", {"region": city.code, "overdue": "true", **page}),
+            ("suggestions, page 50 of a city", "/api/v1/suggestions/", {"region": city.code, "page": 50, **page}),
+            ("suggestions, q=路灯 in a county", "/api/v1/suggestions/", {"region": county.code, "q": "路灯", **page}),
+            ("deputies, province", "/api/v1/deputies/", {**page}),
+            ("deputies, city", "/api/v1/deputies/", {"region": city.code, **page}),
+            ("deputies, county + level=county", "/api/v1/deputies/", {"region": county.code, "level": "county", **page}),
+            ("deputies, q=name in a city", "/api/v1/deputies/", {"region": city.code, "q": "王", **page}),
+            ("stations, city", "/api/v1/stations/", {"region": city.code, **page}),
+            ("stations, province", "/api/v1/stations/", {**page}),
+        ]
+        for what, path, params in cases:
+            try:
+                self.endpoint(what, path, params, repeat)
+            except CommandError as error:
+                self.stdout.write(self.style.WARNING(f"{what}: skipped ({error})"))
+
+    def bench_track(self, count: int) -> None:
+        codes = list(Suggestion.objects.order_by("?").values_list("code", flat=True)[:count])
+        client = APIClient()
+        app, raw = [], []
+        for code in codes:
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(f"/api/v1/public/track/{code}/")
+                app.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise CommandError(f"track {code}: {response.status_code}")
+            raw.append(self.raw_time([q["sql"] for q in queries.captured_queries]))
+        self.record(f"tracking lookup (public/track/, {len(codes)} random codes)", app, raw,
+                    f"{len(queries.captured_queries)} queries")
+
+    def bench_sweep(self) -> None:
+        from suggestions.services import reminders_sweep
+
+        today = timezone.localdate()
+        app, notes = [], []
+        try:
+            with transaction.atomic():
+                for label in ("first", "rerun"):
+                    started = time.perf_counter()
+                    result = reminders_sweep(today=today)
+                    app.append(time.perf_counter() - started)
+                    notes.append(f"{label}: {len(result.reminders):,} reminders, {result.notifications:,} notices")
+                raise Rollback
+        except Rollback:
+            pass
+        raw = []
+        try:
+            with transaction.atomic():
+                raw.append(self.raw_sweep(today))
+                raise Rollback
+        except Rollback:
+            pass
+        self.record("reminder sweep, first run (catch-up)", app[:1], raw, notes[0])
+        self.record("reminder sweep, rerun (nothing new)", app[1:], [], notes[1])
+
+    def raw_sweep(self, today: datetime.date) -> float:
+        """The same reminders, officers' and staff's notices and events, in one statement."""
+        from suggestions.calendar import WorkCalendar
+        from suggestions.conf import reminder_offsets
+        from suggestions.models import Assignment, Event, Notification, Reminder, Unit
+        from suggestions.selectors import LIVE_SUGGESTION_STATUSES, OPEN_ASSIGNMENT_STATUSES
+        from suggestions.services import reminder_kind
+
+        calendar = WorkCalendar()
+        offsets = reminder_offsets()
+        horizon = calendar.add_working_days(today, offsets[0] if offsets else 0)
+        deadlines = list(
+            Assignment.objects.filter(deadline__lte=horizon, status__in=OPEN_ASSIGNMENT_STATUSES)
+            .values_list("deadline", flat=True).distinct()
+        )
+        kinds = [(d, reminder_kind(d, today, calendar)) for d in deadlines]
+        kinds = [(d, k) for d, k in kinds if k]
+        if not kinds:
+            return 0.0
+        values = ", ".join(f"('{d.isoformat()}'::date, '{k}')" for d, k in kinds)
+        a, s, r = Assignment._meta.db_table, Suggestion._meta.db_table, Reminder._meta.db_table
+        n, e, u = Notification._meta.db_table, Event._meta.db_table, User._meta.db_table
+        officers = Unit.officers.through._meta.db_table
+        sql = f"""
+        WITH k(deadline, kind) AS (VALUES {values}),
+        r AS (
+            INSERT INTO {r} (assignment_id, kind, deadline, created_at)
+            SELECT a.id, k.kind, a.deadline, now() FROM {a} a JOIN {s} s ON s.id = a.suggestion_id
+            JOIN k ON k.deadline = a.deadline
+            WHERE a.status = ANY(%(open)s) AND s.status = ANY(%(live)s) AND a.deadline <= %(horizon)s
+            ON CONFLICT DO NOTHING RETURNING assignment_id, kind
+        ),
+        ra AS (SELECT r.kind, a.id AS assignment_id, a.unit_id, s.id AS suggestion_id, s.region_id, s.title
+               FROM r JOIN {a} a ON a.id = r.assignment_id JOIN {s} s ON s.id = a.suggestion_id),
+        n1 AS (
+            INSERT INTO {n} (recipient_id, kind, suggestion_id, assignment_id, title, body, created_at)
+            SELECT o.user_id, CASE WHEN ra.kind LIKE 'due_%%' THEN 'due' ELSE ra.kind END, ra.suggestion_id,
+                   ra.assignment_id, '即将到期：' || ra.title, '', now()
+            FROM ra JOIN {officers} o ON o.unit_id = ra.unit_id RETURNING 1
+        ),
+        n2 AS (
+            INSERT INTO {n} (recipient_id, kind, suggestion_id, assignment_id, title, body, created_at)
+            SELECT u.id, CASE WHEN ra.kind LIKE 'due_%%' THEN 'due' ELSE ra.kind END, ra.suggestion_id,
+                   ra.assignment_id, '即将到期：' || ra.title, '', now()
+            FROM ra JOIN {u} u ON u.role = 'staff' AND u.is_active AND u.region_id IS NOT NULL
+                 AND ra.region_id LIKE u.region_id || '%%' AND length(u.region_id) = 6 RETURNING 1
+        ),
+        ev AS (
+            INSERT INTO {e} (suggestion_id, assignment_id, actor_name, action, from_status, to_status, note, data, created_at)
+            SELECT ra.suggestion_id, ra.assignment_id, '', 'remind', '', '', '', '{{}}'::jsonb, now() FROM ra RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM r), (SELECT count(*) FROM n1) + (SELECT count(*) FROM n2), (SELECT count(*) FROM ev)
+        """
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {"open": list(OPEN_ASSIGNMENT_STATUSES), "live": list(LIVE_SUGGESTION_STATUSES),
+                                 "horizon": horizon})
+            reminders, notices, _events = cursor.fetchone()
+        elapsed = time.perf_counter() - started
+        self.stdout.write(f"raw sweep: {reminders:,} reminders, {notices:,} notices")
+        return elapsed
+
+    def bench_snapshot(self) -> None:
+        try:
+            from suggestions.stats import build_stats
+        except ImportError:
+            self.stdout.write(self.style.WARNING("nightly snapshot: skipped (suggestions.stats.build_stats missing)"))
+            return
+        day = timezone.localdate() - datetime.timedelta(days=1)
+        started = time.perf_counter()
+        result = build_stats(date=day)
+        app = [time.perf_counter() - started]
+        raw = []
+        try:
+            from suggestions.management.commands.bench_stats import run_raw
+
+            started = time.perf_counter()
+            rows = run_raw(day)
+            raw.append(time.perf_counter() - started)
+            note = f"{len(rows):,} raw groups, {getattr(result, 'rows', 0):,} snapshot rows"
+        except ImportError:
+            note = "raw aggregate unavailable (bench_stats missing)"
+        self.record(f"nightly snapshot (build_stats --date {day})", app, raw, note)
+
+    def bench_roster(self, rows: int) -> None:
+        from deputies.models import Mandate, StationMembership
+        from deputies.resources import DeputyResource
+        from liaison.management.commands.bench_import import roster_dataset
+        from stations.models import Station
+
+        townships = list(Region.objects.filter(level="township").order_by("code")[:200])
+        stations = {s.region_id: s for s in Station.objects.filter(region__in=townships, kind="station")}
+        dataset = roster_dataset(townships, stations, rows)
+        app = []
+        try:
+            with transaction.atomic():
+                started = time.perf_counter()
+                result = DeputyResource().import_data(dataset, dry_run=False, raise_errors=False)
+                app.append(time.perf_counter() - started)
+                if result.has_errors() or result.has_validation_errors():
+                    self.stdout.write(self.style.WARNING("roster import reported errors (timed anyway)"))
+                imported = Deputy.objects.count()
+                raise Rollback
+        except Rollback:
+            pass
+        # The same people, mandates and memberships with COPY.
+        raw = []
+        try:
+            with transaction.atomic():
+                station_ids = [s.pk for s in stations.values()] or [None]
+                started = time.perf_counter()
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {Deputy._meta.db_table}")
+                    first = cursor.fetchone()[0] + 1
+                    with cursor.cursor.copy(
+                        f"COPY {Deputy._meta.db_table} (id, name, gender, ethnicity, party, occupation, employer, phone,"
+                        " expertise, is_leading_official, region_id, created_at, updated_at) FROM STDIN"
+                    ) as copy:
+                        now = timezone.now()
+                        for i in range(rows):
+                            copy.write_row((first + i, f"代表{i}", "male", "汉族", "cpc", "农民", "", "13900000000", "",
+                                            False, townships[i % len(townships)].code, now, now))
+                    with cursor.cursor.copy(
+                        f"COPY {Mandate._meta.db_table} (deputy_id, level, congress, district, started_on) FROM STDIN"
+                    ) as copy:
+                        for i in range(rows):
+                            copy.write_row((first + i, "township", "第十八届人民代表大会", "", datetime.date(2021, 10, 1)))
+                    with cursor.cursor.copy(
+                        f"COPY {StationMembership._meta.db_table} (deputy_id, station_id, role) FROM STDIN"
+                    ) as copy:
+                        for i in range(rows):
+                            copy.write_row((first + i, station_ids[i % len(station_ids)], "member"))
+                raw.append(time.perf_counter() - started)
+                raise Rollback
+        except Rollback:
+            pass
+        self.record(f"roster import ({rows:,} rows, DeputyResource)", app, raw, f"{imported:,} deputies after")
+
+    def report(self, counts: dict) -> None:
+        self.stdout.write("")
+        self.stdout.write(
+            f"PostgreSQL {connection.cursor().connection.info.server_version}, Python {platform.python_version()}, "
+            f"{counts['regions']:,} regions, {counts['deputies']:,} deputies, {counts['suggestions']:,} suggestions"
+        )
+        self.stdout.write("")
+        self.stdout.write("| what | app p50 ms | app p95 ms | raw SQL p50 ms | raw SQL p95 ms | notes |")
+        self.stdout.write("| --- | ---: | ---: | ---: | ---: | --- |")
+        for what, app, raw, note in self.rows:
+            raw50 = ms(percentile(raw, .5)) if raw else "–"
+            raw95 = ms(percentile(raw, .95)) if raw else "–"
+            self.stdout.write(
+                f"| {what} | {ms(percentile(app, .5))} | {ms(percentile(app, .95))} | {raw50} | {raw95} | {note} |"
+            )
+        if self.rows:
+            self.stdout.write(f"\n(app = through Django/DRF in process; {statistics.mean(len(r[1]) for r in self.rows):.0f} samples on average)")

@@ -42,7 +42,8 @@ from suggestions.models import (
     Unit,
 )
 
-DEFAULT_REGIONS = Path("/work/shared/data/regions")
+# The national division codes beside the work tree (shared/data/regions), as on CI.
+DEFAULT_REGIONS = Path(__file__).resolve().parents[4] / "shared" / "data" / "regions"
 REGION_FILES = ("provinces.csv", "cities.csv", "areas.csv", "streets.csv")
 CATEGORIES = ["城乡建设", "交通出行", "教育", "医疗卫生", "社会保障", "生态环境", "农业农村", "社会治理", "营商环境", "其他"]
 COUNTY_UNITS = [

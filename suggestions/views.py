@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from deputies.forms import ReceptionRecordForm
@@ -652,10 +653,10 @@ def review_queue(request):
 
 
 SUPERVISION_TABS = [
-    ("overdue", _("已超期")),
-    ("due_soon", _("即将到期")),
-    ("key", _("重点督办")),
-    ("all", _("全部在办")),
+    ("overdue", gettext_lazy("已超期")),
+    ("due_soon", gettext_lazy("即将到期")),
+    ("key", gettext_lazy("重点督办")),
+    ("all", gettext_lazy("全部在办")),
 ]
 
 
@@ -745,6 +746,14 @@ def _assignment_forms(data=None, action: str | None = None) -> dict:
     }
 
 
+ASSIGNMENT_BUTTONS = {
+    Action.SIGN: gettext_lazy("签收"),
+    Action.RETURN: gettext_lazy("退回"),
+    Action.CONTACT: gettext_lazy("保存见面记录"),
+    Action.REPLY: gettext_lazy("提交答复"),
+}
+
+
 def _assignment_context(request, assignment: Assignment, forms: dict, failed_action: str | None = None) -> dict:
     suggestion = assignment.suggestion
     allowed = workflow.allowed_actions(assignment, request.user)
@@ -766,6 +775,7 @@ def _assignment_context(request, assignment: Assignment, forms: dict, failed_act
                 "label": workflow.action_label(name),
                 "form": forms[name],
                 "url": reverse("suggestions:assignment_act", args=[assignment.pk, name]),
+                "button": ASSIGNMENT_BUTTONS[name],
             }
             for name in forms
             if name in allowed or name == failed_action

@@ -767,3 +767,9 @@ def test_supervision_board_query_count_is_constant(staff_client, world, django_a
     with django_assert_max_num_queries(9):
         response = staff_client.get(reverse("suggestions:supervision"), {"tab": "all"})
     assert response.context["page"].paginator.count == 4
+
+
+def test_supervision_board_labels_follow_the_language_of_the_request(staff_client, world):
+    staff_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    text = _text(staff_client.get(reverse("suggestions:supervision")))
+    assert "Overdue" in text and "Due soon" in text and "已超期" not in text

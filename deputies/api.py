@@ -279,7 +279,7 @@ class ReceptionSerializer(serializers.ModelSerializer):
         selector=deputy_list, model=Deputy, many=True, required=False,
         help_text=_("参加接待的代表 id 列表（必须是您能看到的代表）。"),
     )
-    recorded_by = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("记录人账号 id"))
+    recorded_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, help_text=_("记录人账号 id"))
     suggestions = serializers.SerializerMethodField(help_text=_("由本次接待产生的意见建议 id（只读）"))
 
     class Meta:

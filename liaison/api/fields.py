@@ -7,6 +7,7 @@ the database.
 """
 
 import re
+from types import SimpleNamespace
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -72,6 +73,13 @@ class RegionCodeField(serializers.SlugRelatedField):
         if not kwargs.get("read_only"):
             kwargs.setdefault("queryset", Region.objects.all())
         super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        # A region's code is its primary key, so `<field>_id` already holds it: no query.
+        if len(self.source_attrs) == 1 and hasattr(instance, f"{self.source_attrs[0]}_id"):
+            code = getattr(instance, f"{self.source_attrs[0]}_id")
+            return SimpleNamespace(code=code) if code is not None else None
+        return super().get_attribute(instance)
 
     def get_queryset(self):
         regions = Region.objects.all()

@@ -1,0 +1,149 @@
+"""The OpenAPI schema: it generates without warnings, documents what the API does, and a
+property-based run over every operation (schemathesis, in-process through WSGI) finds no
+server error and no response that contradicts the schema."""
+
+import io
+import json
+
+import pytest
+import schemathesis
+from django.core.management import call_command
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+
+from liaison.models import Role
+from tests.factories import (
+    DeputyFactory,
+    MandateFactory,
+    ReceptionFactory,
+    StationFactory,
+    StationMembershipFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+APP = get_wsgi_application()
+SCHEMA = schemathesis.openapi.from_wsgi("/api/schema/?format=json", APP)
+OPERATIONS = sorted(
+    (operation.path, operation.method.upper())
+    for result in SCHEMA.get_all_operations()
+    for operation in [result.ok()]
+)
+# Bounded so the whole run stays within about a minute.
+EXAMPLES = {GenerationMode.POSITIVE: 10, GenerationMode.NEGATIVE: 5}
+
+
+def _takes_invalidatable_input(path: str, method: str) -> bool:
+    """Whether any input of the operation can be made invalid (negative mode): a body, a
+    query parameter, or a path parameter narrower than "any string"."""
+    definition = SCHEMA.raw_schema["paths"][path][method.lower()]
+    if "requestBody" in definition:
+        return True
+    for parameter in definition.get("parameters", []):
+        if parameter["in"] == "query":
+            return True
+        schema = parameter.get("schema", {})
+        if parameter["in"] == "path" and (schema.get("type") != "string" or "pattern" in schema):
+            return True
+    return False
+
+
+CASES = [(path, method, GenerationMode.POSITIVE) for path, method in OPERATIONS] + [
+    (path, method, GenerationMode.NEGATIVE) for path, method in OPERATIONS if _takes_invalidatable_input(path, method)
+]
+
+
+def test_schema_generates_and_validates_with_no_warnings():
+    out = io.StringIO()
+    call_command("spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json", stdout=out)
+    schema = json.loads(out.getvalue())
+    assert schema["openapi"].startswith("3.")
+
+
+@pytest.fixture(scope="module")
+def document():
+    out = io.StringIO()
+    call_command("spectacular", "--format", "openapi-json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_every_contract_path_is_documented(document):
+    paths = set(document["paths"])
+    for path in (
+        "/api/v1/auth/token/", "/api/v1/me/", "/api/v1/users/", "/api/v1/users/{id}/", "/api/v1/regions/",
+        "/api/v1/regions/{code}/", "/api/v1/stations/", "/api/v1/stations/{id}/", "/api/v1/deputies/",
+        "/api/v1/deputies/{id}/", "/api/v1/receptions/", "/api/v1/receptions/{id}/", "/api/v1/units/",
+        "/api/v1/units/{id}/", "/api/v1/meta/choices/",
+    ):
+        assert path in paths, path
+
+
+def test_filters_enumerations_and_errors_are_documented(document):
+    stations = document["paths"]["/api/v1/stations/"]
+    parameters = {p["name"]: p for p in stations["get"]["parameters"]}
+    assert {"region", "kind", "q", "parent", "is_active", "ordering", "page", "page_size"} <= set(parameters)
+    assert "联络点" in parameters["kind"]["description"]  # each enumeration value with its label
+    assert parameters["page_size"]["schema"]["maximum"] == 200
+    assert parameters["region"]["schema"]["pattern"]
+    assert {"400", "401", "403", "404"} <= set(stations["get"]["responses"])
+    assert {"400", "401", "403", "409"} <= set(stations["post"]["responses"])
+    assert "429" in document["paths"]["/api/v1/auth/token/"]["post"]["responses"]
+    kinds = document["components"]["schemas"]["StationKindEnum"]
+    assert kinds["enum"] == ["hub", "station", "point", "home", "studio"]
+    assert "`hub` - 总站" in kinds["description"]
+    deputies = {p["name"] for p in document["paths"]["/api/v1/deputies/"]["get"]["parameters"]}
+    assert {"level", "station", "region", "q"} <= deputies
+    regions = {p["name"] for p in document["paths"]["/api/v1/regions/"]["get"]["parameters"]}
+    assert {"parent", "level", "q"} <= regions
+    examples = document["paths"]["/api/v1/stations/"]["post"]["requestBody"]["content"]["application/json"]
+    assert examples.get("examples")
+
+
+def test_swagger_ui_is_served_without_a_cdn(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "cdn.jsdelivr.net" not in page
+    assert "swagger-ui" in page
+
+
+@pytest.fixture
+def fuzz_key(changzhi):
+    """A city staff account that sees a few of everything, and its token."""
+    from liaison.services import token_issue
+
+    staff = UserFactory(username="fuzz", role=Role.STAFF, region=changzhi["city"])
+    station = StationFactory(region=changzhi["township"])
+    deputy = DeputyFactory(region=changzhi["township"], user=UserFactory(username="fuzz_deputy", role=Role.DEPUTY))
+    MandateFactory(deputy=deputy)
+    StationMembershipFactory(deputy=deputy, station=station)
+    ReceptionFactory(station=station, deputies=[deputy])
+    UnitFactory(region=changzhi["county"])
+    return token_issue(user=staff).key
+
+
+@pytest.mark.parametrize(("path", "method", "mode"), CASES, ids=[f"{g.value} {m} {p}" for p, m, g in CASES])
+def test_operation_never_answers_5xx_and_matches_the_schema(fuzz_key, path, method, mode):
+    operation = SCHEMA[path][method]
+    checks = [not_a_server_error, response_schema_conformance]
+    if mode == GenerationMode.POSITIVE:
+        checks.append(status_code_conformance)
+    headers = {"Authorization": f"Token {fuzz_key}"}
+
+    @settings(
+        max_examples=EXAMPLES[mode],
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def run(case):
+        response = case.call(headers=headers)
+        case.validate_response(response, checks=checks)
+
+    run()

@@ -380,10 +380,13 @@ class Command(BaseCommand):
         with transaction.atomic(), connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
+        # VACUUM, not only ANALYZE: it sets the visibility map, without which a COUNT over a
+        # region reads every heap page instead of the index alone (3x slower on this data).
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"  # VACUUM: not in a transaction
         with connection.cursor() as cursor:
             for model in models:
-                cursor.execute(f"ANALYZE {model._meta.db_table}")
-        return "sequences reset, tables analysed"
+                cursor.execute(f"{command} {model._meta.db_table}")
+        return "sequences reset, tables vacuumed and analysed"
 
 
 SUGGESTION_COLUMNS = [

@@ -111,7 +111,22 @@ def test_swagger_ui_is_served_without_a_cdn(client):
 
 
 @pytest.fixture
-def fuzz_key(changzhi):
+def _keep_the_test_connection():
+    """Django's WSGI handler closes "old" database connections when a request starts and
+    ends; inside a test that would close the test's own transaction on PostgreSQL. Django's
+    test client unhooks the same signals while it runs a request: do as it does."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_key(changzhi, _keep_the_test_connection):
     """A city staff account that sees a few of everything, and its token."""
     from liaison.services import token_issue
 

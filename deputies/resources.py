@@ -736,6 +736,7 @@ class ReceptionResource(LiaisonResource):
     summary = col(Reception, "summary")
 
     what = _l("接待活动")
+    resolved_later = ("station",)
     import_help = (
         _l("每次接待一行；有 ID 的行按 ID 更新，没有 ID 的按“站点 + 接待日期 + 接待方式 + 开始时间”匹配，找不到则新增。"),
         _l("站点填站点名称，重名时写成“名称#编号”；参加代表填姓名，用分号分隔，重名时写成“姓名#编号”。"),
@@ -811,11 +812,6 @@ class ReceptionResource(LiaisonResource):
         super().after_init_instance(instance, new, row, **kwargs)
         instance._stored_deputies = {} if new else {d.pk: d for d in instance.deputies.all()}
         instance.import_deputies = [d.name for d in instance._stored_deputies.values()]
-
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        if field is self.fields["station"]:
-            return  # resolved in import_instance
-        super().import_field(field, instance, row, is_m2m, **kwargs)
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}

@@ -6,7 +6,8 @@ LARGE_TEXT_COOKIE = "large_text"
 
 
 def site(request) -> dict:
-    """`large_text` (适老化 mode, from its cookie) and `nav_role`, the navigation to show.
+    """`large_text` (适老化 mode, from its cookie), `nav_role` (the navigation to show) and
+    `unread_notifications` (a callable: the count runs only where a template shows it).
 
     The role is read from the user the auth middleware already loads lazily; an anonymous
     visitor gets the public navigation without touching the database.
@@ -20,7 +21,14 @@ def site(request) -> dict:
             nav_role = "officer"
         else:
             nav_role = "staff"
+    def unread_notifications() -> int:
+        # Called only by a template that shows it (the signed-in navigation): one COUNT.
+        if nav_role == "public":
+            return 0
+        return user.notifications.filter(read_at__isnull=True).count()
+
     return {
         "large_text": request.COOKIES.get(LARGE_TEXT_COOKIE) == "1",
         "nav_role": nav_role,
+        "unread_notifications": unread_notifications,
     }

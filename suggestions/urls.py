@@ -29,6 +29,9 @@ urlpatterns = [
     path("work/suggestions/<int:pk>/assign/", views.assign, name="assign"),
     path("work/review/", views.review_queue, name="review_queue"),
     path("work/supervision/", views.supervision, name="supervision"),
+    # everyone signed in: reminders and notices
+    path("work/notifications/", views.notifications, name="notifications"),
+    path("work/notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     # unit officers
     path("work/inbox/", views.inbox, name="inbox"),
     path("work/assignments/<int:pk>/", views.assignment_detail, name="assignment"),

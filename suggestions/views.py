@@ -831,3 +831,25 @@ def assignment_act(request, pk: int, action: str):
     context = _assignment_context(request, assignment, forms, failed_action=action)
     return render(request, "suggestions/assignment.html", context, status=400)
 
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+
+@login_required
+def notifications(request):
+    """通知: my reminders (due, overdue), new assignments, replies, urgings — newest first."""
+    show = request.GET.get("show") or "unread"
+    if show not in ("unread", "all"):
+        raise Http404("unknown filter")
+    items = selectors.notification_list(user=request.user, unread_only=show == "unread").order_by("-created_at", "-id")
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "suggestions/notifications.html", {"page": page, "show": show})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk: int):
+    notification = get_object_or_404(selectors.notification_list(user=request.user), pk=pk)
+    services.notification_mark_read(notification=notification, by=request.user)
+    return redirect(_safe_next(request, reverse("suggestions:notifications")))

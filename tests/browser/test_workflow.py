@@ -149,6 +149,13 @@ def test_officer_signs_and_replies_then_the_deputy_evaluates(live_server, chromi
     expect(page.locator("h1")).to_have_text("承办事项")
     assert_accessible(page)
     shoot(page, "inbox")
+    page.get_by_role("link", name=re.compile("^通知")).click()  # the new assignment's notice
+    expect(page.locator(".result-list li")).to_have_count(1)
+    assert_accessible(page)
+    shoot(page, "notifications")
+    page.get_by_role("link", name="去办理").click()
+    expect(page.locator("h1")).to_have_text("路面坑洼")
+    page.goto(live_server.url + "/work/inbox/")
     page.get_by_role("link", name="路面坑洼").click()
     page.get_by_role("button", name="签收").click()
     expect(page.locator(".messages")).to_contain_text("签收")

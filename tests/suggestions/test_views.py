@@ -26,6 +26,7 @@ from tests.factories import (
     CategoryFactory,
     DeputyFactory,
     MandateFactory,
+    NotificationFactory,
     ReceptionFactory,
     StationFactory,
     StationMembershipFactory,
@@ -475,7 +476,7 @@ def test_deputy_suggestion_bad_input(deputy_client, world):
 def test_my_suggestions_lists_only_mine(deputy_client, world, django_assert_max_num_queries):
     mine = [_submitted(world, title=f"我的{i}") for i in range(3)]
     _submitted(world, title="别人的", deputies=[world["colleague"]])
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = deputy_client.get(reverse("suggestions:mine"))
     assert {s.pk for s in response.context["page"].object_list} == {s.pk for s in mine}
     filtered = deputy_client.get(reverse("suggestions:mine"), {"status": "closed"})
@@ -540,7 +541,7 @@ def test_inbox_orders_by_deadline_with_tiers(officer_client, world, django_asser
     soon = AssignmentFactory(unit=world["unit"], deadline=today + datetime.timedelta(days=1), suggestion__region=world["township"])
     later = AssignmentFactory(unit=world["unit"], deadline=today + datetime.timedelta(days=90), suggestion__region=world["township"])
     AssignmentFactory(unit=world["co_unit"], suggestion__region=world["township"])  # another unit's
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = officer_client.get(reverse("suggestions:inbox"))
     rows = list(response.context["page"].object_list)
     assert rows == [late, soon, later]
@@ -633,7 +634,7 @@ def staff_client(client, world):
 def test_review_queue_lists_submitted_items_in_my_region(staff_client, world, django_assert_max_num_queries):
     mine = [_submitted(world, title=f"待审{i}") for i in range(3)]
     SuggestionFactory(region=world["other_township"], title="外区的")
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         response = staff_client.get(reverse("suggestions:review_queue"))
     assert [s.pk for s in response.context["page"].object_list] == [s.pk for s in mine]
     assert "外区的" not in _text(response)
@@ -764,7 +765,7 @@ def test_supervision_board_for_a_staff_account_without_region_is_empty(client, w
 def test_supervision_board_query_count_is_constant(staff_client, world, django_assert_max_num_queries):
     for _i in range(4):
         _assigned(world)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = staff_client.get(reverse("suggestions:supervision"), {"tab": "all"})
     assert response.context["page"].paginator.count == 4
 
@@ -773,3 +774,31 @@ def test_supervision_board_labels_follow_the_language_of_the_request(staff_clien
     staff_client.post(reverse("set_language"), {"language": "en", "next": "/"})
     text = _text(staff_client.get(reverse("suggestions:supervision")))
     assert "Overdue" in text and "Due soon" in text and "已超期" not in text
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+
+def test_notifications_list_mine_and_mark_read(officer_client, world):
+    suggestion = _assigned(world)  # the assignment notifies the unit's officer
+    mine = world["officer"].notifications.get()
+    NotificationFactory(recipient=world["co_officer"], title="别人的通知")
+    nav = _text(officer_client.get(reverse("suggestions:inbox")))
+    assert '<span class="visually-hidden">1 条未读</span>' in nav
+    response = officer_client.get(reverse("suggestions:notifications"))
+    text = _text(response)
+    assert mine.title in text and "别人的通知" not in text
+    assert reverse("suggestions:assignment", args=[suggestion.assignments.get().pk]) in text
+    officer_client.post(reverse("suggestions:notification_read", args=[mine.pk]))
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+    assert list(officer_client.get(reverse("suggestions:notifications")).context["page"].object_list) == []
+    assert officer_client.get(reverse("suggestions:notifications"), {"show": "all"}).context["page"].paginator.count == 1
+
+
+def test_someone_elses_notification_is_404(officer_client, world):
+    other = NotificationFactory(recipient=world["co_officer"])
+    assert officer_client.post(reverse("suggestions:notification_read", args=[other.pk])).status_code == 404
+    assert officer_client.get(reverse("suggestions:notifications"), {"show": "odd"}).status_code == 404
+    other.refresh_from_db()
+    assert other.read_at is None

@@ -29,6 +29,7 @@ from deputies.models import (
     Reception,
     ReceptionMode,
     ReceptionStatus,
+    StationMembership,
 )
 from deputies.selectors import deputy_list, reception_list
 from deputies.services import deputy_create, deputy_update, reception_create, reception_update
@@ -233,6 +234,20 @@ class DeputyViewSet(ScopedModelViewSet):
     ordering = ["region_id", "name", "id"]
     write_roles = {"create": {Role.STAFF}, "partial_update": {Role.STAFF, Role.DEPUTY}}
 
+    def get_queryset(self):
+        # The selector's scope, with the memberships' stations cut to what is shown (id, name).
+        memberships = StationMembership.objects.select_related("station").only(
+            "id", "deputy_id", "station_id", "role", "station__id", "station__name"
+        )
+        return (
+            deputy_list(user=self.request.user)
+            .prefetch_related(None)
+            .prefetch_related(
+                Prefetch("mandates", queryset=Mandate.objects.order_by("-started_on", "id")),
+                Prefetch("memberships", queryset=memberships.order_by("station_id")),
+            )
+        )
+
     def get_serializer_class(self):
         if self.action == "partial_update" and _is_deputy_account(self.request.user):
             return DeputyOwnSerializer
@@ -327,7 +342,16 @@ class ReceptionViewSet(ScopedModelViewSet):
     write_roles = {"create": {Role.STAFF, Role.DEPUTY}, "partial_update": {Role.STAFF, Role.DEPUTY}}
 
     def get_queryset(self):
-        return reception_list(user=self.request.user).prefetch_related(_suggestion_ids())
+        # The scope is the selector's; the rows fetched alongside are only what this
+        # serializer shows: the deputies' ids (and accounts, for may_change), not whole records.
+        return (
+            reception_list(user=self.request.user)
+            .prefetch_related(None)
+            .prefetch_related(
+                Prefetch("deputies", queryset=Deputy.objects.only("id", "user_id").order_by("id")),
+                _suggestion_ids(),
+            )
+        )
 
     @staticmethod
     def may_change(user, reception) -> bool:

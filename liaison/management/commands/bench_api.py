@@ -85,6 +85,9 @@ class Command(BaseCommand):
 
             self.stderr.write("生成示范城市（seed_demo）……")
             seed_demo(if_empty=True)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")  # fresh tables: give the planner its statistics
         user = get_user_model().objects.filter(username=account).first()
         if user is None:
             raise CommandError(f"账号不存在：{account}（示范账号见 python manage.py demo_logins）")

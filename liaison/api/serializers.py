@@ -10,6 +10,7 @@ from deputies.models import Deputy
 from deputies.selectors import deputy_list
 from liaison.api.fields import RegionCodeField, ScopedPrimaryKeyRelatedField
 from liaison.models import Role
+from liaison.scoping import in_scope
 from suggestions.models import Unit
 from suggestions.selectors import unit_list
 
@@ -156,6 +157,4 @@ class UserSerializer(serializers.ModelSerializer):
         return attrs
 
     def _region_in_scope(self, code):
-        from liaison.scoping import in_scope
-
         return in_scope(self.context["request"].user, code)

@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import (
+    BigIntegerField,
     Case,
     CharField,
     Count,
@@ -310,23 +311,40 @@ def _stage_evaluations(suggestions: QuerySet[Suggestion]) -> None:
     _materialize(StatEvaluationFact, evaluations)
 
 
-def _stage_suggestions(suggestions: QuerySet[Suggestion]) -> None:
-    rows = suggestions.annotate(
+def _stage_suggestions(suggestions: QuerySet[Suggestion], *, groups: bool = True) -> None:
+    """Without `groups` (the live summary: totals, categories, units), the joins that only the
+    station, deputy and unit-region groupings need are left out."""
+    suggestions = suggestions.annotate(
         stat_lead=FilteredRelation(
             "assignments",
             condition=Q(assignments__role=AssignmentRole.LEAD, assignments__status__in=ACTIVE_LEAD_STATUSES),
         ),
-        stat_lead_deputy=FilteredRelation("deputy_links", condition=Q(deputy_links__role=DeputyRole.LEAD)),
-    ).values(
+    )
+    if groups:
+        suggestions = suggestions.annotate(
+            stat_lead_deputy=FilteredRelation("deputy_links", condition=Q(deputy_links__role=DeputyRole.LEAD)),
+        )
+        grouped = {
+            "f_station": F("station_id"),
+            "f_station_region": F("station__region_id"),
+            "f_unit_region": F("stat_lead__unit__region_id"),
+            "f_deputy": F("stat_lead_deputy__deputy_id"),
+            "f_deputy_region": F("stat_lead_deputy__deputy__region_id"),
+        }
+    else:
+        grouped = {
+            "f_station": Value(None, output_field=BigIntegerField()),
+            "f_station_region": Value(None, output_field=CharField()),
+            "f_unit_region": Value(None, output_field=CharField()),
+            "f_deputy": Value(None, output_field=BigIntegerField()),
+            "f_deputy_region": Value(None, output_field=CharField()),
+        }
+    rows = suggestions.values(
         f_id=F("id"),
         f_region=F("region_id"),
-        f_station=F("station_id"),
-        f_station_region=F("station__region_id"),
         f_category=F("category_id"),
         f_unit=F("stat_lead__unit_id"),
-        f_unit_region=F("stat_lead__unit__region_id"),
-        f_deputy=F("stat_lead_deputy__deputy_id"),
-        f_deputy_region=F("stat_lead_deputy__deputy__region_id"),
+        **grouped,
         f_kind=F("kind"),
         f_status=F("status"),
         f_route=F("route"),
@@ -418,10 +436,11 @@ def tune_session() -> None:
 
 @contextmanager
 def staged_facts(*, region: str, start: datetime.date, end: datetime.date,
-                 reference: datetime.date | None = None) -> Iterator[QuerySet[StatFact]]:
+                 reference: datetime.date | None = None, groups: bool = True) -> Iterator[QuerySet[StatFact]]:
     """Stage the cohort of [start, end] in `region` and yield StatFact's queryset over it.
 
     Must run inside a transaction (the caller's `atomic`); the tables are dropped on exit.
+    Without `groups`, only totals, categories and lead units can be grouped by.
     """
     reference = reference or reference_day(end)
     today = timezone.localdate()
@@ -429,7 +448,7 @@ def staged_facts(*, region: str, start: datetime.date, end: datetime.date,
     try:
         _stage_workdays(start, max(end, today) + datetime.timedelta(days=1))
         _stage_evaluations(suggestions)
-        _stage_suggestions(suggestions)
+        _stage_suggestions(suggestions, groups=groups)
         _stage_facts(reference)
         yield StatFact.objects.all()
     finally:
@@ -678,7 +697,7 @@ def summary(*, region: str, start: datetime.date, end: datetime.date) -> Summary
 
 
 def _summary(*, region, start, end, reference) -> Summary:
-    with staged_facts(region=region, start=start, end=end, reference=reference) as facts:
+    with staged_facts(region=region, start=start, end=end, reference=reference, groups=False) as facts:
         total = Figures(_unprefixed(facts.aggregate(**aggregates())))
         by_category = [
             (int(row["k"]), Figures(_unprefixed(row)))

@@ -32,6 +32,7 @@ and prints a Markdown table.
 from __future__ import annotations
 
 import datetime
+import os
 import platform
 import random
 import statistics
@@ -69,6 +70,7 @@ STATUS_WEIGHTS = [  # the year's mix, roughly what 长治 reports: most closed, 
     ("handling", 10), ("replied", 13), ("closed", 60),
 ]
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+PARTS = {"build", "raw", "jit", "summary", "workbook"}
 
 
 def tracking_code(n: int) -> str:
@@ -517,72 +519,95 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=20250101)
         parser.add_argument("--repeat", type=int, default=3, help="每项计时重复次数（默认 3）")
         parser.add_argument("--cities", type=int, default=CITIES, help=f"省内城市数（默认 {CITIES}，每市 10 县、每县 12 乡镇）")
+        parser.add_argument("--reuse", action="store_true", help="不再生成，直接计时上次生成的数据库")
+        parser.add_argument("--parts", default=",".join(sorted(PARTS)), help="计时哪些项目（逗号分隔）：" + "、".join(sorted(PARTS)))
 
-    def handle(self, *args, count, year, seed, repeat, cities, **options):
-        if Suggestion.objects.exists() or StatSnapshot.objects.exists():
-            raise CommandError(
-                "数据库里已有意见建议：请在新建并 migrate 过的临时数据库上运行（见 --help）。"
-                "The database holds suggestions: run on a fresh, migrated throwaway database."
-            )
+    def handle(self, *args, count, year, seed, repeat, cities, reuse, parts, **options):
+        parts = {part.strip() for part in parts.split(",") if part.strip()}
+        unknown = parts - PARTS
+        if unknown:
+            raise CommandError(f"--parts: unknown {sorted(unknown)}; choose from {sorted(PARTS)}")
         day = datetime.date(year, 12, 31)
-        self.stdout.write(f"generating {count:,} suggestions of {year} …")
-        started = time.perf_counter()
-        generator = Generator(count=count, year=year, seed=seed, cities=cities)
-        with transaction.atomic():
-            generator.places()
-            counts = generator.suggestions()
-        generate_seconds = time.perf_counter() - started
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # VACUUM cannot run inside a transaction (the test suite's); ANALYZE can.
-                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
-        self.stdout.write(f"generated in {generate_seconds:.1f} s: {counts}")
-
-        build, raw, compared, differences, result = [], [], 0, [], None
-        for _i in range(repeat):
-            mark = time.perf_counter()
-            result = stats.build_stats(date=day)
-            build.append(time.perf_counter() - mark)
-            self.stdout.write(f"build_stats: {build[-1]:.2f} s ({result.rows:,} rows) {self.stages(result)}")
+        if reuse:
+            if not Suggestion.objects.filter(code__startswith="B").exists():
+                raise CommandError("--reuse: this database holds no generated suggestions; run without --reuse first.")
+            counts = {"suggestions": Suggestion.objects.count(), "assignments": Assignment.objects.count(),
+                      "deputy_links": SuggestionDeputy.objects.count(), "evaluations": Evaluation.objects.count()}
+            county = Region.objects.filter(code__startswith=PROVINCE, level="county").order_by("code").values_list("code", flat=True).first()
+            generated = "reused"
+        else:
+            if Suggestion.objects.exists() or StatSnapshot.objects.exists():
+                raise CommandError(
+                    "数据库里已有意见建议：请在新建并 migrate 过的临时数据库上运行（见 --help）。"
+                    "The database holds suggestions: run on a fresh, migrated throwaway database."
+                )
+            self.stdout.write(f"generating {count:,} suggestions of {year} …")
+            started = time.perf_counter()
+            generator = Generator(count=count, year=year, seed=seed, cities=cities)
+            with transaction.atomic():
+                generator.places()
+                counts = generator.suggestions()
+            generated = f"generated in {time.perf_counter() - started:.0f} s"
+            county = generator.counties[0]
             if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    # VACUUM cannot run inside a transaction (the test suite's); ANALYZE can.
+                    cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
+            self.stdout.write(f"{generated}: {counts}")
+        postgres = connection.vendor == "postgresql"
+
+        rows: list[tuple[str, list[float]]] = []
+        build, raw, raw_rows, result = [], [], None, None
+        for _i in range(repeat):
+            if "build" in parts or result is None:
+                mark = time.perf_counter()
+                result = stats.build_stats(date=day)
+                build.append(time.perf_counter() - mark)
+                self.stdout.write(f"build_stats: {build[-1]:.2f} s ({result.rows:,} rows) {self.stages(result)}")
+            if postgres and "raw" in parts:
                 mark = time.perf_counter()
                 raw_rows = run_raw(day)
                 raw.append(time.perf_counter() - mark)
                 self.stdout.write(f"raw SQL: {raw[-1]:.2f} s ({len(raw_rows):,} groups)")
-        raw_jit = []
-        if connection.vendor == "postgresql":
-            raw_jit = self.timed(repeat, lambda: run_raw(day, jit=True))
+        if "build" in parts:
+            rows.append(("`build_stats` (3 periods × 11 groupings, written to StatSnapshot)", build))
+        compared, differences = 0, []
+        if raw:
+            rows.append(("single raw SQL aggregate, same figures and groups (read only)", raw))
+            if build:
+                rows.append(("ratio build_stats / raw", [b / r for b, r in zip(build, raw, strict=True)]))
             compared, differences = compare(raw_rows, day)
-            self.stdout.write(f"compared {compared:,} groups × {len(stats.FIGURE_NAMES)} figures: "
-                              f"{len(differences)} differences")
+            self.stdout.write(f"compared {compared:,} groups × {len(stats.FIGURE_NAMES)} figures: {len(differences)} differences")
             for line in differences[:20]:
                 self.stdout.write(f"  {line}")
-        from suggestions.stats_workbook import build_workbook
+        if postgres and "jit" in parts:
+            rows.append(("the raw SQL with PostgreSQL's JIT on (its default)", self.timed(repeat, lambda: run_raw(day, jit=True))))
+        if "summary" in parts:
+            start = datetime.date(year, 1, 1)
+            rows.append(("`summary()` live, whole province, the year (the API)",
+                         self.timed(repeat, lambda: stats.summary(region=PROVINCE, start=start, end=day))))
+            rows.append(("`summary()` live, one county, the year (the API)",
+                         self.timed(repeat, lambda: stats.summary(region=county, start=start, end=day))))
+        if "workbook" in parts:
+            from suggestions.stats_workbook import build_workbook
 
-        workbook_province = self.timed(repeat, lambda: build_workbook(region=PROVINCE, date=day))
-        workbook_county = self.timed(repeat, lambda: build_workbook(region=generator.counties[0], date=day))
-        province = self.timed(repeat, lambda: stats.summary(region=PROVINCE, start=datetime.date(year, 1, 1), end=day))
-        county = self.timed(repeat, lambda: stats.summary(region=generator.counties[0], start=datetime.date(year, 1, 1), end=day))
+            rows.append(("Excel workbook from the snapshot, whole province",
+                         self.timed(repeat, lambda: build_workbook(region=PROVINCE, date=day))))
+            rows.append(("Excel workbook from the snapshot, one county",
+                         self.timed(repeat, lambda: build_workbook(region=county, date=day))))
 
-        vendor = f"{connection.vendor} {connection.Database.sqlite_version if connection.vendor == 'sqlite' else connection.pg_version}"
+        vendor = f"SQLite {connection.Database.sqlite_version}" if not postgres else f"PostgreSQL {connection.pg_version}"
         lines = [
-            f"{timezone.localdate()}, {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
-            f"Django {django.get_version()}, {vendor}; {count:,} suggestions, {counts['assignments']:,} assignments, "
-            f"{counts['evaluations']:,} evaluations, {counts['deputy_links']:,} deputy links; generated in "
-            f"{generate_seconds:.0f} s; snapshot of {day}: {result.rows:,} rows. Best / median of {repeat}.",
+            f"{timezone.localdate()}, {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+            f"Django {django.get_version()}, {vendor}; {counts['suggestions']:,} suggestions, "
+            f"{counts['assignments']:,} assignments, {counts['evaluations']:,} evaluations, "
+            f"{counts['deputy_links']:,} deputy links ({generated}); snapshot of {day}: {result.rows:,} rows. "
+            f"Best and median of {repeat}.",
             "",
             "| step | best (s) | median (s) |",
             "| --- | ---: | ---: |",
-            f"| `build_stats` (3 periods × 11 groupings, written to StatSnapshot) | {min(build):.2f} | {statistics.median(build):.2f} |",
         ]
-        if raw:
-            lines.append(f"| single raw SQL aggregate, same figures and groups (read only) | {min(raw):.2f} | {statistics.median(raw):.2f} |")
-            lines.append(f"| ratio build_stats / raw | {min(build) / min(raw):.2f} | {statistics.median(build) / statistics.median(raw):.2f} |")
-            lines.append(f"| the raw SQL with PostgreSQL's JIT on (its default) | {min(raw_jit):.2f} | {statistics.median(raw_jit):.2f} |")
-        lines.append(f"| `summary()` live, whole province, the year (API) | {min(province):.2f} | {statistics.median(province):.2f} |")
-        lines.append(f"| `summary()` live, one county, the year (API) | {min(county):.2f} | {statistics.median(county):.2f} |")
-        lines.append(f"| Excel workbook from the snapshot, whole province | {min(workbook_province):.2f} | {statistics.median(workbook_province):.2f} |")
-        lines.append(f"| Excel workbook from the snapshot, one county | {min(workbook_county):.2f} | {statistics.median(workbook_county):.2f} |")
+        lines += [f"| {label} | {min(values):.2f} | {statistics.median(values):.2f} |" for label, values in rows]
         if raw:
             lines += ["", f"Raw SQL and snapshot compared on {compared:,} groups × {len(stats.FIGURE_NAMES)} figures: "
                           f"{'all equal' if not differences else f'{len(differences)} differences'}."]

@@ -353,6 +353,11 @@ class Attachment(models.Model):
     original_name = models.CharField(_("原文件名"), max_length=200)
     content_type = models.CharField(_("文件类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小（字节）"))
+    # A handling unit's reply documents (答复函) belong to its assignment as well; a voter's or a
+    # deputy's files have none.
+    assignment = models.ForeignKey(
+        "Assignment", verbose_name=_("交办"), on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

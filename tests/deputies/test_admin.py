@@ -328,3 +328,16 @@ def test_admin_export_gives_chinese_headers_and_only_the_users_region(client, st
     assert "代表层级" in dataset.headers and "编组站点" in dataset.headers
     assert list(dataset["姓名"]) == ["潞州代表"]
     assert Mandate.objects.count() == 2
+
+
+def test_a_file_gone_bad_between_preview_and_confirm_imports_nothing(client, staff, changzhi, station):
+    township = changzhi["township"].code
+    login(client, staff)
+    rows = [["赵一", "男", "13900000001", township, "县", "潞州区第十届人民代表大会", "2021-10-01", station.name]]
+    preview = upload(client, roster(rows))
+    confirm = preview.context["confirm_form"]
+    station.delete()  # someone removes the station before the import is confirmed
+    done = client.post(reverse("admin:deputies_deputy_process_import"), confirm.initial, follow=True)
+    messages = [str(m) for m in done.context["messages"]]
+    assert any("导入未执行" in m and "第 2 行「编组站点」" in m for m in messages)
+    assert Deputy.objects.count() == 0

@@ -367,16 +367,6 @@ class DeputyResource(LiaisonResource):
         instance._stored_values = None
         if not new:
             instance._stored_values = {name: self.fields[name].get_value(instance) for name in self.plain_fields}
-            # What the row is compared with: the stored relations, as the cells show them.
-            snapshot = self._snapshots.get(instance.pk, Snapshot())
-            mandates = sorted_mandates(snapshot.mandates.values())
-            instance.import_levels = [m.level for m in mandates]
-            instance.import_congresses = [m.congress for m in mandates]
-            instance.import_districts = [m.district for m in mandates] if any(m.district for m in mandates) else []
-            instance.import_started = [m.started_on for m in mandates]
-            instance.import_ended = [m.ended_on for m in mandates] if any(m.ended_on for m in mandates) else []
-            instance.import_stations = [(m.station.name, m.role) for m in snapshot.memberships.values()]
-            instance.import_groups = [g.name for g in snapshot.groups.values()]
 
     # --- reading the row --------------------------------------------------------------
     def import_instance(self, instance, row, **kwargs):

@@ -23,7 +23,7 @@ def _fast_password_hasher(settings):
 @pytest.fixture
 def postgres_only():
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: other processes (web server, worker) must see the test database")
+        pytest.skip("needs PostgreSQL: subprocesses (web server, worker) must see the test database, or COPY is used")
 
 
 @pytest.fixture

@@ -218,7 +218,7 @@ class Command(BaseCommand):
         horizon = calendar.add_working_days(today, offsets[0] if offsets else 0)
         deadlines = list(
             Assignment.objects.filter(deadline__lte=horizon, status__in=OPEN_ASSIGNMENT_STATUSES)
-            .values_list("deadline", flat=True).distinct()
+            .order_by().values_list("deadline", flat=True).distinct()
         )
         kinds = [(d, reminder_kind(d, today, calendar)) for d in deadlines]
         kinds = [(d, k) for d, k in kinds if k]

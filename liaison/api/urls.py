@@ -2,7 +2,9 @@
 viewsets, registered here), the OpenAPI 3 schema at `schema/` and the interactive docs
 (Swagger UI, served from this server: no CDN) at `docs/`."""
 
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -43,8 +45,17 @@ v1 = [
     path("", include(router.urls)),
 ]
 
+
+
+def not_found(request, *args, **kwargs):
+    """An API path that matches no route answers in the API's error shape, not an HTML page.
+    Only paths ending in a slash: the others still get CommonMiddleware's APPEND_SLASH redirect."""
+    return JsonResponse({"detail": _("未找到。"), "code": "not_found"}, status=404)
+
+
 urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    re_path(r"^.*/$", not_found),
 ]

@@ -178,3 +178,15 @@ def test_mandate_ending_before_it_starts_is_a_field_error(client, changzhi):
     )
     body = _assert_shape(response, 400)
     assert "ended_on" in body["errors"]["mandates"]["0"]
+
+
+def test_an_unknown_api_path_answers_404_in_the_api_error_shape(client, db):
+    response = client.get("/api/v1/no-such-resource/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "未找到。", "code": "not_found"}
+
+
+def test_an_api_path_without_its_slash_is_still_redirected(client, db):
+    response = client.get("/api/v1/regions")
+    assert response.status_code == 301
+    assert response["Location"].endswith("/api/v1/regions/")

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -24,6 +22,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("liaison.api.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No MEDIA_URL serving, not even with DEBUG: uploads (voters' and units' attachments) leave the
+# server only through the permission-checked download views of the suggestions app.

@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,7 @@ from suggestions import workflow
 from suggestions.models import (
     Action,
     Assignment,
+    Attachment,
     Category,
     Evaluation,
     Event,
@@ -360,6 +362,26 @@ class EvaluationInline(_ReadOnlyInline):
         return super().get_queryset(request).select_related("deputy")
 
 
+class AttachmentInline(_ReadOnlyInline):
+    """Files on the suggestion, the units' reply documents marked; each opens through the
+    permission-checked download view (uploads are not served from MEDIA_URL)."""
+
+    model = Attachment
+    verbose_name_plural = _("附件")
+    fields = ("download", "content_type", "size", "reply_of", "uploaded_by", "created_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("assignment__unit", "uploaded_by").order_by("id")
+
+    @admin.display(description=_("文件"))
+    def download(self, attachment):
+        return format_html('<a href="{}">{}</a>', reverse("suggestions:attachment", args=[attachment.pk]), attachment.original_name)
+
+    @admin.display(description=_("答复材料"))
+    def reply_of(self, attachment):
+        return attachment.assignment.unit.name if attachment.assignment_id else "—"
+
+
 class EventInline(_ReadOnlyInline):
     model = Event
     verbose_name_plural = _("办理记录（时间线）")
@@ -389,7 +411,7 @@ class SuggestionAdmin(ScopedImportExportMixin, RoleScopedAdminMixin, admin.Model
     search_help_text = _("按查询码、标题或提出人搜索")
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
-    inlines = (AssignmentInline, EvaluationInline, EventInline)
+    inlines = (AssignmentInline, AttachmentInline, EvaluationInline, EventInline)
     actions = ("accept_selected", "publish_selected")
     fieldsets = (
         (None, {"fields": ("code", "kind", "status", "title", "content", "category", "region", "station", "reception")}),

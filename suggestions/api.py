@@ -11,7 +11,6 @@ import re
 
 from django.core.validators import RegexValidator
 from django.db.models import Prefetch
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +26,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -45,6 +44,7 @@ from liaison.privacy import mask_name, mask_phone, may_see_personal_data
 from stations.models import Station
 from suggestions import services as workflow_services
 from suggestions import workflow
+from suggestions.downloads import attachment_response
 from suggestions.filters import AssignmentFilter, NotificationFilter, SuggestionFilter, UnitFilter
 from suggestions.models import (
     Action,
@@ -273,10 +273,20 @@ class EvaluationSerializer(serializers.ModelSerializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
+    """A file on a suggestion. `assignment` is set on a handling unit's reply documents (答复函);
+    `url` downloads it, for those who may see the suggestion only."""
+
+    url = serializers.SerializerMethodField(help_text=_("下载地址（须有权查看该意见建议）"))
+
     class Meta:
         model = Attachment
-        fields = ["id", "original_name", "content_type", "size", "created_at"]
+        fields = ["id", "original_name", "content_type", "size", "assignment", "url", "created_at"]
         read_only_fields = fields
+
+    def get_url(self, attachment) -> str:
+        return reverse(
+            "api:suggestion-attachment-download", kwargs={"pk": attachment.suggestion_id, "attachment_id": attachment.pk}
+        )
 
 
 class FeedbackSerializer(serializers.ModelSerializer):
@@ -498,6 +508,15 @@ class ContactBodySerializer(serializers.Serializer):
 class ReplySerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=Result.choices)
     content = serializers.CharField(max_length=10000)
+
+
+class ReplyWithFilesSerializer(ReplySerializer):
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        max_length=5,
+        help_text=_("答复函等材料，最多 5 个；PDF、JPG、PNG、docx、xlsx 或文本文件，按内容识别类型"),
+    )
 
 
 # --- errors of the workflow: the API's one shape ------------------------------------------------
@@ -741,7 +760,10 @@ class SuggestionViewSet(WorkflowErrorsMixin, mixins.ListModelMixin, mixins.Retri
 
     @extend_schema(
         summary="上传附件",
-        description="multipart/form-data，字段 file；按文件内容识别类型，大小受设置限制。",
+        description=(
+            "multipart/form-data，字段 file；按文件内容识别类型，大小受设置限制。本区划工作人员、该事项的代表、"
+            "录入人，以及已签收或已答复的承办单位联络员（作为本单位的答复材料）可上传。"
+        ),
         request={"multipart/form-data": AttachmentUploadSerializer},
         responses={201: AttachmentSerializer, 409: CONFLICT},
         tags=["workflow"],
@@ -755,6 +777,7 @@ class SuggestionViewSet(WorkflowErrorsMixin, mixins.ListModelMixin, mixins.Retri
 
     @extend_schema(
         summary="下载附件",
+        description="以附件形式返回原文件名和经内容识别的文件类型；无权查看该意见建议的返回 404。",
         parameters=[OpenApiParameter("attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
         tags=["workflow"],
@@ -763,13 +786,7 @@ class SuggestionViewSet(WorkflowErrorsMixin, mixins.ListModelMixin, mixins.Retri
     def attachment_download(self, request, pk=None, attachment_id=None):
         suggestion = self.get_object()
         attachment = get_object_or_404(Attachment, suggestion=suggestion, pk=int(attachment_id))
-        try:
-            handle = attachment.file.open("rb")
-        except OSError as exc:  # the row outlived its file (storage restored from an older backup)
-            raise NotFound(_("附件文件已不存在。")) from exc
-        return FileResponse(
-            handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-        )
+        return attachment_response(attachment)
 
 
 def _with_deputies(queryset):
@@ -855,13 +872,19 @@ class AssignmentViewSet(WorkflowErrorsMixin, mixins.ListModelMixin, mixins.Retri
             workflow_services.assignment_contact(assignment=self.get_object(), by=request.user, kind=data["kind"], note=data["note"])
         )
 
-    @_assignment_action_schema("答复", ReplySerializer, "→ replied；主办单位答复后意见建议变为已答复")
-    @action(detail=True, methods=["post"])
+    @_assignment_action_schema(
+        "答复",
+        {"application/json": ReplySerializer, "multipart/form-data": ReplyWithFilesSerializer},
+        "→ replied；主办单位答复后意见建议变为已答复。附答复函等材料时用 multipart/form-data，"
+        "文件放在 attachments 字段（可多个）；任一文件类型或大小不符则整个答复不保存（400）。",
+    )
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
     def reply(self, request, pk=None):
-        data = self._body(ReplySerializer)
+        data = self._body(ReplyWithFilesSerializer)
         return self._answer(
             workflow_services.assignment_reply(
-                assignment=self.get_object(), by=request.user, result=data["result"], content=data["content"]
+                assignment=self.get_object(), by=request.user, result=data["result"], content=data["content"],
+                attachments=data.get("attachments", []),
             )
         )
 

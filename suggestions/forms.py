@@ -224,6 +224,20 @@ class ContactForm(forms.Form):
 class ReplyForm(forms.Form):
     result = forms.ChoiceField(label=_("办理结果"), choices=Result.choices, widget=forms.RadioSelect)
     content = _text(_("答复内容"), REPLY_MAX, rows=8)
+    attachments = MultipleFileField(
+        label=_("答复函等材料"),
+        help_text=_("选填，最多 5 个，每个不超过 10 MB：PDF、JPG、PNG、Word、Excel 或文本。"),
+    )
+
+
+class AttachForm(forms.Form):
+    """One more reply document after the reply (e.g. the signed letter, 盖章答复函)."""
+
+    file = forms.FileField(
+        label=_("补充答复材料"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,.txt"}),
+        help_text=_("每个不超过 10 MB：PDF、JPG、PNG、Word、Excel 或文本。"),
+    )
 
 
 # --- staff ------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from .models import (
     Assignment,
     AssignmentRole,
     AssignmentStatus,
+    Attachment,
     FollowUp,
     Notification,
     Status,
@@ -200,11 +201,17 @@ def suggestion_detail(*, user, pk: int, bounds: TierBounds | None = None) -> Sug
             Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("-role", "id")),
             "events",
             "evaluations",
-            "attachments",
+            Prefetch("attachments", queryset=Attachment.objects.select_related("assignment__unit").order_by("id")),
             "feedbacks",
         )
         .get(pk=pk)
     )
+
+
+def attachments_visible_to(user) -> QuerySet:
+    """Files of the suggestions `user` may see (and nothing for the public: the tracking page
+    shows no attachments)."""
+    return Attachment.objects.filter(suggestion__in=suggestions_visible_to(user))
 
 
 def assignments_visible_to(user) -> QuerySet:

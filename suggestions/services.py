@@ -196,11 +196,14 @@ def attachment_sniff(uploaded) -> str:
     return kind
 
 
-def _attach(suggestion: Suggestion, uploaded, by: User | None) -> Attachment:
-    kind = attachment_sniff(uploaded)
+def _attach(
+    suggestion: Suggestion, uploaded, by: User | None, assignment: Assignment | None = None, kind: str | None = None
+) -> Attachment:
+    kind = kind or attachment_sniff(uploaded)
     original = (getattr(uploaded, "name", "") or f"附件.{kind}").rsplit("/", 1)[-1][:200]
     attachment = Attachment(
         suggestion=suggestion,
+        assignment=assignment,
         original_name=original,
         content_type=ATTACHMENT_TYPES[kind],
         size=uploaded.size,
@@ -212,16 +215,36 @@ def _attach(suggestion: Suggestion, uploaded, by: User | None) -> Attachment:
     return attachment
 
 
+def _officer_assignment(suggestion: Suggestion, by: User) -> Assignment | None:
+    """The assignment `by` works on as an officer of a unit that signed or answered it (lead first)."""
+    if not getattr(by, "is_authenticated", False) or not by.is_active:
+        return None
+    return (
+        Assignment.objects.filter(
+            suggestion=suggestion, unit__officers=by, status__in=(AssignmentStatus.SIGNED, AssignmentStatus.REPLIED)
+        )
+        .order_by("-role", "pk")  # "lead" sorts after "co"
+        .first()
+    )
+
+
 @transaction.atomic
 def attachment_add(*, suggestion: Suggestion, by: User, file) -> Attachment:
-    """Attach a file to a suggestion: staff of its region, its deputies, or whoever entered it."""
+    """Attach a file to a suggestion: staff of its region, its deputies, whoever entered it, or
+    an officer of a unit that has signed or answered its assignment (a reply document, 答复函,
+    linked to that assignment too)."""
     suggestion = _lock(suggestion)
     caps = workflow.capacities(by, suggestion)
-    if not (caps & {workflow.STAFF, workflow.DEPUTY} or (by.pk and suggestion.submitted_by_id == by.pk)):
+    assignment = _officer_assignment(suggestion, by)
+    if not (
+        caps & {workflow.STAFF, workflow.DEPUTY}
+        or (by.pk and suggestion.submitted_by_id == by.pk)
+        or assignment is not None
+    ):
         raise workflow.ActionNotPermitted(_("您无权为此事项上传附件。"))
     if suggestion.status in (S.CLOSED, S.DECLINED, S.MERGED):
         raise workflow.InvalidTransition(_("已办结、不予受理或已并案的事项不能再上传附件。"))
-    return _attach(suggestion, file, by)
+    return _attach(suggestion, file, by, assignment=assignment)
 
 
 # --- 提: submit -----------------------------------------------------------------------------
@@ -654,12 +677,27 @@ def assignment_contact(*, assignment: Assignment, by: User, kind: str, note: str
 
 
 @transaction.atomic
-def assignment_reply(*, assignment: Assignment, by: User, result: str, content: str) -> Assignment:
-    """答复: the unit answers with a result class (A–D) and text. The lead unit's reply makes the
-    suggestion `replied`; a result B puts it on the follow-up list (回头看)."""
+def assignment_reply(
+    *, assignment: Assignment, by: User, result: str, content: str, attachments: Sequence = ()
+) -> Assignment:
+    """答复: the unit answers with a result class (A–D) and text, and may attach its reply
+    documents (答复函), stored on the suggestion and the assignment. The lead unit's reply makes
+    the suggestion `replied`; a result B puts it on the follow-up list (回头看)."""
     if result not in Result.values:
         raise ValidationError({"result": _("办理结果无效。")})
     content = _required_text(content, "content", _("请填写答复内容。"))
+    # Every file is checked before anything is written: storage is not rolled back with the
+    # transaction, so a refused file must not leave its companions behind.
+    attachments = list(attachments)
+    kinds = []
+    for uploaded in attachments:
+        try:
+            kinds.append(attachment_sniff(uploaded))
+        except ValidationError as error:
+            name = (getattr(uploaded, "name", "") or "").rsplit("/", 1)[-1]
+            raise ValidationError(
+                {"attachments": [f"{name}：{message}" if name else message for message in error.messages]}
+            ) from error
     assignment = _lock_assignment(assignment)
     workflow.require(assignment, Action.REPLY, by)
     suggestion = assignment.suggestion
@@ -683,9 +721,15 @@ def assignment_reply(*, assignment: Assignment, by: User, result: str, content: 
                 assignment=assignment,
                 review_on=WorkCalendar().add_working_days(_today(), int(setting("FOLLOW_UP_WORKING_DAYS"))),
             )
+    stored = [
+        _attach(suggestion, uploaded, by, assignment=assignment, kind=kind)
+        for uploaded, kind in zip(attachments, kinds, strict=True)
+    ]
+    data = {"result": result, "unit": assignment.unit.name, "role": assignment.role}
+    if stored:
+        data["attachments"] = [a.pk for a in stored]
     event_record(suggestion=suggestion, by=by, action=Action.REPLY, from_status=from_status, to_status=to_status,
-                 assignment=assignment, note=content,
-                 data={"result": result, "unit": assignment.unit.name, "role": assignment.role})
+                 assignment=assignment, note=content, data=data)
     if is_lead:
         recipients = responsible_staff(suggestion) + deputy_users(suggestion)
         body = _("%(unit)s 已答复 %(link)s，办理结果：%(result)s。") % {

@@ -36,4 +36,7 @@ urlpatterns = [
     path("work/inbox/", views.inbox, name="inbox"),
     path("work/assignments/<int:pk>/", views.assignment_detail, name="assignment"),
     re_path(rf"^work/assignments/(?P<pk>[0-9]+)/(?P<action>{ASSIGNMENT_ACTIONS})/$", views.assignment_act, name="assignment_act"),
+    path("work/assignments/<int:pk>/attach/", views.assignment_attach, name="assignment_attach"),
+    # attachments: only through this permission-checked view, never from MEDIA_URL
+    path("work/attachments/<int:pk>/", views.attachment_download, name="attachment"),
 ]

@@ -40,8 +40,10 @@ from stations.models import Region, Station
 from . import selectors, services, workflow
 from .calendar import WorkCalendar
 from .conf import route_deadline_days
+from .downloads import attachment_response
 from .forms import (
     AssignForm,
+    AttachForm,
     ContactForm,
     DeputySuggestionForm,
     EmptyForm,
@@ -96,7 +98,7 @@ def _apply_validation_error(form, error: ValidationError) -> None:
     aliases = {"file": "attachments", "deputies": "co_signers"}
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
-            field = aliases.get(field, field)
+            field = field if field in form.fields else aliases.get(field, field)
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
@@ -734,7 +736,7 @@ def inbox(request):
     )
 
 
-def _assignment_forms(data=None, action: str | None = None) -> dict:
+def _assignment_forms(data=None, action: str | None = None, files=None) -> dict:
     def bind(name):
         return data if name == action else None
 
@@ -742,7 +744,7 @@ def _assignment_forms(data=None, action: str | None = None) -> dict:
         Action.SIGN: EmptyForm(bind(Action.SIGN), prefix="sign"),
         Action.RETURN: ReasonForm(bind(Action.RETURN), prefix="return"),
         Action.CONTACT: ContactForm(bind(Action.CONTACT), prefix="contact"),
-        Action.REPLY: ReplyForm(bind(Action.REPLY), prefix="reply"),
+        Action.REPLY: ReplyForm(bind(Action.REPLY), files if action == Action.REPLY else None, prefix="reply"),
     }
 
 
@@ -754,9 +756,15 @@ ASSIGNMENT_BUTTONS = {
 }
 
 
-def _assignment_context(request, assignment: Assignment, forms: dict, failed_action: str | None = None) -> dict:
+def _assignment_context(
+    request, assignment: Assignment, forms: dict, failed_action: str | None = None, attach_form=None
+) -> dict:
     suggestion = assignment.suggestion
     allowed = workflow.allowed_actions(assignment, request.user)
+    # After the reply the unit may still add documents (the stamped letter often comes later).
+    replied = assignment.status == AssignmentStatus.REPLIED
+    if attach_form is None and replied and suggestion.status in selectors.LIVE_SUGGESTION_STATUSES:
+        attach_form = AttachForm(prefix="attach")
     siblings = list(
         Assignment.objects.filter(suggestion=suggestion).select_related("unit").order_by("role", "id")
     )
@@ -767,7 +775,8 @@ def _assignment_context(request, assignment: Assignment, forms: dict, failed_act
         "siblings": siblings,
         "lead": next((a for a in siblings if a.role == AssignmentRole.LEAD and a.status != AssignmentStatus.RETURNED), None),
         "contacts": list(assignment.contacts.order_by("created_at", "id")),
-        "attachments": list(suggestion.attachments.all()),
+        "attachments": list(suggestion.attachments.select_related("assignment__unit").order_by("id")),
+        "attach_form": attach_form,
         "allowed": allowed,
         "action_forms": [
             {
@@ -804,7 +813,7 @@ def assignment_act(request, pk: int, action: str):
     """POST one step on my unit's assignment: 签收, 退回, 三见面, 答复."""
     _role_required(request, Role.UNIT_OFFICER)
     assignment = _load_assignment(request, pk)
-    forms = _assignment_forms(request.POST, action)
+    forms = _assignment_forms(request.POST, action, request.FILES)
     form = forms.get(action)
     if form is None:
         raise Http404("unknown action")
@@ -818,7 +827,10 @@ def assignment_act(request, pk: int, action: str):
             elif action == Action.CONTACT:
                 services.assignment_contact(assignment=assignment, by=request.user, kind=data["kind"], note=data["note"])
             else:
-                services.assignment_reply(assignment=assignment, by=request.user, result=data["result"], content=data["content"])
+                services.assignment_reply(
+                    assignment=assignment, by=request.user, result=data["result"], content=data["content"],
+                    attachments=data["attachments"],
+                )
         except ValidationError as error:
             _apply_validation_error(form, error)
         except WORKFLOW_ERRORS as error:
@@ -830,6 +842,36 @@ def assignment_act(request, pk: int, action: str):
     assignment = _load_assignment(request, pk)
     context = _assignment_context(request, assignment, forms, failed_action=action)
     return render(request, "suggestions/assignment.html", context, status=400)
+
+
+@login_required
+@require_POST
+def assignment_attach(request, pk: int):
+    """补充答复材料: one more document from my unit after its reply (goes through attachment_add)."""
+    _role_required(request, Role.UNIT_OFFICER)
+    assignment = _load_assignment(request, pk)
+    form = AttachForm(request.POST, request.FILES, prefix="attach")
+    if form.is_valid():
+        try:
+            services.attachment_add(suggestion=assignment.suggestion, by=request.user, file=form.cleaned_data["file"])
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        except WORKFLOW_ERRORS as error:
+            messages.error(request, str(error))
+            return redirect("suggestions:assignment", pk=pk)
+        else:
+            messages.success(request, _("已上传答复材料。"))
+            return redirect("suggestions:assignment", pk=pk)
+    context = _assignment_context(request, assignment, _assignment_forms(), attach_form=form)
+    return render(request, "suggestions/assignment.html", context, status=400)
+
+
+@login_required
+def attachment_download(request, pk: int):
+    """An attached file, for those who may see its suggestion; anyone else gets a 404 (the
+    public never: the tracking page shows no attachments)."""
+    attachment = get_object_or_404(selectors.attachments_visible_to(request.user), pk=pk)
+    return attachment_response(attachment)
 
 
 

@@ -122,7 +122,7 @@ def check(database_url: str, codes: list[str], access_log: Path, stats_csv: Path
 
 
 def run(args) -> dict:
-    out = Path(args.out)
+    out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="load-", dir=out))
     name = f"liaison_load_{os.getpid()}_{int(time.time())}"

@@ -104,6 +104,8 @@ DEFAULTS = {
     "STATS_EMAIL_USERS": [],
     # Leading-official deputies must receive voters at a station this often per quarter.
     "LEADER_VISITS_PER_QUARTER": 1,
+    # A workbook of more snapshot rows than this is built in the background, with a progress page.
+    "STATS_WORKBOOK_STREAM_ROWS": 10_000,
 }
 
 

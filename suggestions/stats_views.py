@@ -34,7 +34,15 @@ from stations.models import Region, Station
 
 from . import books, duty, stats
 from .models import StatDimension, StatPeriod
-from .stats_workbook import XLSX, build_workbook, workbook_filename
+from .stats_workbook import (
+    XLSX,
+    build_workbook,
+    export_job,
+    export_job_create,
+    export_job_file,
+    workbook_filename,
+    workbook_rows,
+)
 
 REGION_CODE = re.compile(r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$")
 PAGE_SIZE = 30
@@ -205,8 +213,9 @@ def units(request):
 
 @login_required
 def workbook(request):
-    """统计报表 (xlsx) of the region for the snapshot date, streamed (it is built from the snapshot's
-    grouped rows, so it takes well under a second for a city: no background job is needed)."""
+    """统计报表 (xlsx) of the region for the snapshot date, streamed. Built from the snapshot's
+    grouped rows: about a second for a county or a city; the page links to `export_start`,
+    which sends larger ones to the background with a progress page."""
     scope = _scope(request)
     region = _region(request, scope)
     period = _period(request)
@@ -217,6 +226,49 @@ def workbook(request):
     response = HttpResponse(build_workbook(region=region, date=date, period=period), content_type=XLSX)
     filename = workbook_filename(region_name=region_name, date=date, period=period)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+@login_required
+def export_start(request):
+    """下载报表: a small workbook streams at once; a large one (a province, a big city) is built in
+    the background and this redirects to its progress page."""
+    scope = _scope(request)
+    region = _region(request, scope)
+    period = _period(request)
+    date = _snapshot_date(request, region)
+    if date is None:
+        raise Http404
+    direct = reverse("stats:workbook") + _query(region=region, period=period, date=date)
+    if workbook_rows(region=region, date=date, period=period) <= int(stats.setting("STATS_WORKBOOK_STREAM_ROWS")):
+        return redirect(direct)
+    filename = workbook_filename(region_name=_breadcrumb(scope, region)[-1][1], date=date, period=period)
+    job = export_job_create(user=request.user, region=region, date=date, period=period, filename=filename)
+    return redirect("stats:export_progress", job=job)
+
+
+@login_required
+def export_progress(request, job: str):
+    """The progress of a workbook being built: the page refreshes itself (no script) until it is ready."""
+    state = export_job(job, user=request.user)
+    if state is None:
+        raise Http404
+    created = datetime.datetime.fromisoformat(state["created"])
+    stalled = state["status"] == "queued" and (timezone.now() - created).total_seconds() > 300
+    return render(request, "stats/export_progress.html", {
+        "job": job, "state": state, "stalled": stalled,
+        "refresh": state["status"] in ("queued", "running") and not stalled,
+    })
+
+
+@login_required
+def export_download(request, job: str):
+    state = export_job(job, user=request.user)
+    content = export_job_file(job, user=request.user)
+    if state is None or content is None:
+        raise Http404
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(state['filename'])}"
     return response
 
 

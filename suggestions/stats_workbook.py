@@ -80,16 +80,23 @@ class _Sheet:
         self.sheet.append(cells)
 
     def row(self, values: list, formats: list | None = None) -> None:
-        if not formats:
-            self.sheet.append(values)
-            return
-        cells = []
-        for value, fmt in zip(values, formats, strict=True):
-            cell = WriteOnlyCell(self.sheet, value=value)
-            if fmt and value is not None:
-                cell.number_format = fmt
-            cells.append(cell)
-        self.sheet.append(cells)
+        if formats:
+            # A styled cell costs several times a plain value: only rates and averages get one.
+            values = [self._formatted(value, fmt) if fmt and value is not None else value
+                      for value, fmt in zip(values, formats, strict=True)]
+        self.sheet.append(values)
+
+    def _formatted(self, value, fmt: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.sheet, value=value)
+        cell.number_format = fmt
+        return cell
+
+
+HEADLINE_COLUMNS = [c for c in FIGURE_COLUMNS if c[1] in {
+    "collected", "accepted", "assigned", "replied", "replied_on_time", "overdue", "on_time_rate", "closed",
+    "fed_back", "feedback_rate", "evaluated", "satisfaction_rate",
+}]
+SHEETS = 9  # for the progress of a workbook being built
 
 
 def _figure_values(figures) -> tuple[list, list]:
@@ -104,9 +111,19 @@ def workbook_filename(*, region_name: str, date: datetime.date, period: str) -> 
     return f"统计报表-{region_name}-{StatPeriod(period).label}-{date:%Y%m%d}.xlsx"
 
 
-def build_workbook(*, region: str, date: datetime.date, period: str = StatPeriod.YEAR) -> bytes:
-    """The statistics workbook of `region`'s subtree for the snapshot of `date`."""
+def build_workbook(*, region: str, date: datetime.date, period: str = StatPeriod.YEAR, progress=None) -> bytes:
+    """The statistics workbook of `region`'s subtree for the snapshot of `date`.
+
+    `progress(done, total)` is called after each sheet (the background export shows it)."""
     workbook = Workbook(write_only=True)
+    done = 0
+
+    def step():
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, SHEETS)
+
     region_names = stats.names(StatDimension.REGION, [region]) if region else {}
     title = region_names.get(region, _("全部区划"))
     period_label = str(StatPeriod(period).label)
@@ -119,6 +136,7 @@ def build_workbook(*, region: str, date: datetime.date, period: str = StatPeriod
         overview.row([title, str(StatPeriod(start_end.name).label), start_end.start, start_end.end, *values,
                       figures.receptions, figures.visitors],
                      [None, None, "yyyy-mm-dd", "yyyy-mm-dd", *formats, None, None])
+    step()
 
     regions = StatSnapshot.objects.filter(date=date, period=period, dimension=StatDimension.REGION)
     if region:
@@ -134,21 +152,23 @@ def build_workbook(*, region: str, date: datetime.date, period: str = StatPeriod
         sheet.row([row.key, region_names.get(row.key, ""), str(level), *values, row.receptions, row.visitors,
                    row.deputies, row.deputies_in_stations, coverage],
                   [None, None, None, *formats, None, None, None, None, "0.0%"])
+    step()
 
-    for dimension, sheet_title, name_header in (
-        (StatDimension.STATION, _("站点"), _("站点")),
-        (StatDimension.CATEGORY, _("类别"), _("类别")),
-        (StatDimension.DEPUTY, _("代表（领衔）"), _("代表")),
+    for dimension, sheet_title, name_header, columns in (
+        (StatDimension.STATION, _("站点"), _("站点"), FIGURE_COLUMNS),
+        (StatDimension.CATEGORY, _("类别"), _("类别"), FIGURE_COLUMNS),
+        # Deputies are many (tens of thousands in a province): their sheet keeps the headline figures.
+        (StatDimension.DEPUTY, _("代表（领衔）"), _("代表"), HEADLINE_COLUMNS),
     ):
         rows = stats.dimension_rows(date=date, period=period, dimension=dimension, region=region)
         group_names = stats.names(dimension, [r.key for r in rows])
         extra = [_("接待次数"), _("接待群众人次")] if dimension == StatDimension.STATION else []
-        sheet = _Sheet(workbook, sheet_title, [_("ID"), name_header, *_figure_headers(), *extra])
+        sheet = _Sheet(workbook, sheet_title, [_("ID"), name_header, *[str(h) for h, _a, _f in columns], *extra])
+        formats = [None, None, *[f for _h, _a, f in columns], *([None] * len(extra))]
         for row in rows:
-            values, formats = _figure_values(row)
             more = [row.receptions, row.visitors] if extra else []
-            sheet.row([row.key, group_names.get(row.key, ""), *values, *more],
-                      [None, None, *formats, *([None] * len(more))])
+            sheet.row([row.key, group_names.get(row.key, ""), *[getattr(row, a) for _h, a, _f in columns], *more], formats)
+        step()
 
     league, unranked = stats.unit_league(date=date, period=period, region=region)
     sheet = _Sheet(workbook, _("承办单位排名"), [_("名次"), _("ID"), _("承办单位"), _("应答复"), *_figure_headers()])
@@ -156,6 +176,7 @@ def build_workbook(*, region: str, date: datetime.date, period: str = StatPeriod
         values, formats = _figure_values(entry.figures)
         sheet.row([entry.rank if entry.rank is not None else _("样本不足"), entry.key, entry.name, entry.figures.due,
                    *values], [None, None, None, None, *formats])
+    step()
 
     year = date.year
     months = [f"{m}月" for m in range(1, 13)]
@@ -163,12 +184,14 @@ def build_workbook(*, region: str, date: datetime.date, period: str = StatPeriod
     for station in stats.station_receptions_by_month(region=region, year=year):
         sheet.row([station.name, station.region_id, _("接待次数"), *station.receptions, station.total_receptions])
         sheet.row([station.name, station.region_id, _("接待人次"), *station.visitors, station.total_visitors])
+    step()
 
     sheet = _Sheet(workbook, _("领导干部进站"), [_("代表"), _("区划代码"), _("第一季度"), _("第二季度"), _("第三季度"),
                                              _("第四季度"), _("未达要求的季度")])
     for visits in duty.leader_visits(region=region, year=year, today=date + datetime.timedelta(days=1)):
         sheet.row([visits.deputy.name, visits.deputy.region_id, *visits.per_quarter,
                    "、".join(f"第{q}季度" for q in visits.missed)])
+    step()
 
     about = _Sheet(workbook, _("说明"), [_("项目"), _("说明")])
     about.row([_("区划"), title])
@@ -183,6 +206,7 @@ def build_workbook(*, region: str, date: datetime.date, period: str = StatPeriod
 
     stream = io.BytesIO()
     workbook.save(stream)
+    step()
     return stream.getvalue()
 
 
@@ -223,3 +247,76 @@ def email_workbooks(*, date: datetime.date) -> dict:
 
 def region_exists(code: str) -> bool:
     return not code or Region.objects.filter(code=code).exists()
+
+
+# --- building a large workbook in the background (a Celery task), with its progress --------------
+JOB_SECONDS = 3600  # how long a finished workbook waits to be downloaded
+
+
+def _job_key(job: str) -> str:
+    return f"stats-export:{job}"
+
+
+def _file_key(job: str) -> str:
+    return f"stats-export-file:{job}"
+
+
+def workbook_rows(*, region: str, date: datetime.date, period: str) -> int:
+    """How many snapshot rows the workbook would hold: what decides streaming or a background job."""
+    rows = StatSnapshot.objects.filter(date=date, period=period)
+    if region:
+        rows = rows.filter(region_code__startswith=region)
+    return rows.count()
+
+
+def export_job_create(*, user, region: str, date: datetime.date, period: str, filename: str) -> str:
+    """Queue a workbook for `user`; returns the job's id (random, and only `user` may read it)."""
+    import secrets
+
+    from . import tasks
+
+    job = secrets.token_urlsafe(16)
+    cache.set(_job_key(job), {
+        "user": user.pk, "status": "queued", "done": 0, "total": SHEETS, "filename": filename,
+        "created": timezone.now().isoformat(),
+    }, timeout=JOB_SECONDS)
+    tasks.build_stats_workbook.delay(job, region, date.isoformat(), period)
+    return job
+
+
+def export_job(job: str, *, user) -> dict | None:
+    state = cache.get(_job_key(job))
+    if state is None or state["user"] != user.pk:
+        return None
+    return state
+
+
+def export_job_file(job: str, *, user) -> bytes | None:
+    state = export_job(job, user=user)
+    if state is None or state["status"] != "done":
+        return None
+    return cache.get(_file_key(job))
+
+
+def export_job_run(*, job: str, region: str, date: datetime.date, period: str) -> dict:
+    """Build the workbook of a queued job, recording its progress sheet by sheet."""
+    state = cache.get(_job_key(job))
+    if state is None:
+        return {"job": job, "status": "expired"}
+
+    def progress(done: int, total: int) -> None:
+        state.update(status="running", done=done, total=total)
+        cache.set(_job_key(job), state, timeout=JOB_SECONDS)
+
+    progress(0, SHEETS)
+    try:
+        content = build_workbook(region=region, date=date, period=period, progress=progress)
+    except Exception:
+        logger.exception("statistics workbook %s failed", job)
+        state.update(status="failed")
+        cache.set(_job_key(job), state, timeout=JOB_SECONDS)
+        raise
+    cache.set(_file_key(job), content, timeout=JOB_SECONDS)
+    state.update(status="done", done=SHEETS, size=len(content))
+    cache.set(_job_key(job), state, timeout=JOB_SECONDS)
+    return {"job": job, "status": "done", "bytes": len(content)}

@@ -55,3 +55,11 @@ def email_stats_workbooks(day: str) -> dict:
     from .stats_workbook import email_workbooks
 
     return email_workbooks(date=datetime.date.fromisoformat(day))
+
+
+@shared_task(name="suggestions.tasks.build_stats_workbook", acks_late=True)
+def build_stats_workbook(job: str, region: str, day: str, period: str) -> dict:
+    """A large statistics workbook, built in the background while the page shows its progress."""
+    from .stats_workbook import export_job_run
+
+    return export_job_run(job=job, region=region, date=datetime.date.fromisoformat(day), period=period)

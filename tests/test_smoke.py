@@ -1,4 +1,10 @@
-from tests.factories import DeputyFactory, MandateFactory, ReceptionFactory, StationFactory, StationMembershipFactory
+from tests.factories import (
+    DeputyFactory,
+    MandateFactory,
+    ReceptionFactory,
+    StationFactory,
+    StationMembershipFactory,
+)
 
 
 def test_home_page_answers(client, db):

@@ -3,7 +3,13 @@ import datetime
 import pytest
 from django.db import IntegrityError
 
-from tests.factories import DeputyFactory, MandateFactory, ReceptionFactory, StationFactory, StationMembershipFactory
+from tests.factories import (
+    DeputyFactory,
+    MandateFactory,
+    ReceptionFactory,
+    StationFactory,
+    StationMembershipFactory,
+)
 
 
 def test_one_person_may_hold_mandates_at_several_levels(changzhi):

@@ -9,14 +9,6 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, Q
 
-from liaison.demo import (
-    CITY_CODE,
-    DEMO_PASSWORD,
-    HUB_NAME,
-    RECEPTION_DAY,
-    DemoConflict,
-    seed_demo,
-)
 from deputies.models import (
     Deputy,
     Level,
@@ -26,6 +18,14 @@ from deputies.models import (
     Reception,
     ReceptionStatus,
     StationMembership,
+)
+from liaison.demo import (
+    CITY_CODE,
+    DEMO_PASSWORD,
+    HUB_NAME,
+    RECEPTION_DAY,
+    DemoConflict,
+    seed_demo,
 )
 from liaison.models import Role
 from stations.models import Region, RegionLevel, Station, StationKind

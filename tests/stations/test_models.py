@@ -4,7 +4,13 @@ from django.db import IntegrityError
 from deputies.models import Deputy, Reception
 from stations.models import Region, Station
 from suggestions.models import Unit
-from tests.factories import DeputyFactory, ReceptionFactory, RegionFactory, StationFactory, UnitFactory
+from tests.factories import (
+    DeputyFactory,
+    ReceptionFactory,
+    RegionFactory,
+    StationFactory,
+    UnitFactory,
+)
 
 
 def test_region_subtree_is_the_code_prefix(changzhi):

@@ -4,8 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from liaison.demo import DEMO_SEED, DemoConflict, seed_demo
 from deputies.models import Level
+from liaison.demo import DEMO_SEED, DemoConflict, seed_demo
 
 
 class Command(BaseCommand):

@@ -101,8 +101,9 @@ class StatsSummarySerializer(StatsFiguresSerializer):
     period_end = serializers.DateField()
     as_of = serializers.DateTimeField(help_text=_("计算时间：数字反映此刻各事项的状态"))
     reference_day = serializers.DateField(help_text=_("判断超期的基准日（统计期次日，或今天）"))
-    by_category = StatsCategoryFiguresSerializer(many=True)
-    by_unit = StatsUnitFiguresSerializer(many=True)
+    by_category = StatsCategoryFiguresSerializer(many=True, help_text=_("按类别：本区划的意见建议"))
+    by_unit = StatsUnitFiguresSerializer(
+        many=True, help_text=_("按主办单位：本区划的意见建议，各主办单位办理的部分（含上级单位主办的）"))
 
 
 class _Row:

@@ -350,7 +350,7 @@ class AssignmentInline(_ReadOnlyInline):
     fields = ("unit", "role", "deadline", "status", "signed_at", "result", "replied_at", "reply", "return_reason")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("unit").order_by("role", "id")
+        return super().get_queryset(request).select_related("unit").order_by("-role", "id")  # lead ("lead" > "co") first
 
 
 class EvaluationInline(_ReadOnlyInline):

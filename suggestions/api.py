@@ -804,7 +804,7 @@ def _with_timeline(queryset):
     return queryset.prefetch_related(
         Prefetch(
             "assignments",
-            queryset=Assignment.objects.select_related("unit").prefetch_related("contacts").order_by("role", "id"),
+            queryset=Assignment.objects.select_related("unit").prefetch_related("contacts").order_by("-role", "id"),  # lead first
         ),
         Prefetch("events", queryset=Event.objects.order_by("created_at", "id")),
         Prefetch("evaluations", queryset=Evaluation.objects.select_related("deputy").order_by("round", "id")),

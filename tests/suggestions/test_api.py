@@ -86,7 +86,8 @@ def test_a_row_has_the_contract_fields(world, api_for):
     assert body["status"] == "handling" and body["overdue_tier"] == "on_track" and body["is_overdue"] is False
     assert [e["action"] for e in body["events"]] == ["submit", "accept", "assign", "sign"]
     assert body["evaluation"] is None
-    lead = next(a for a in body["assignments"] if a["role"] == "lead")
+    assert [a["role"] for a in body["assignments"]] == ["lead", "co"]  # the lead unit first
+    lead = body["assignments"][0]
     assert lead["unit_name"] == "潞州区住建局" and lead["status"] == "signed"
 
 

@@ -195,3 +195,43 @@ class ReceptionAdmin(ScopedImportExportMixin, RoleScopedAdminMixin, admin.ModelA
             station, date = values.pop("station"), values.pop("date")
             adopt(obj, reception_create(station=station, date=date, by=request.user, **values))
             obj.recorded_by = request.user
+
+
+# --- duty record (履职档案): activities and the score's weights, scoped like the rest ---------
+# The statistics pages (/stats/duty/activities/, /stats/duty/weights/) are where staff record
+# and set them day to day; the admin is for corrections.
+from deputies.models import DutyActivity, DutyScoreWeight  # noqa: E402
+
+
+@admin.register(DutyActivity)
+class DutyActivityAdmin(RoleScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("date", "kind", "title", "region", "station", "deputies_present")
+    list_display_links = ("date", "title")
+    list_filter = (RegionTreeFilter, "kind")
+    date_hierarchy = "date"
+    search_fields = ("title", "note", "deputies__name")
+    autocomplete_fields = ("region", "station", "deputies")
+    ordering = ("-date", "-id")
+    readonly_fields = ("recorded_by",)
+    fields = ("kind", "title", "date", "region", "station", "deputies", "note", "recorded_by")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("region", "station").prefetch_related("deputies")
+
+    @admin.display(description=_("参加代表"))
+    def deputies_present(self, activity):
+        return "、".join(d.name for d in activity.deputies.all()) or "—"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(DutyScoreWeight)
+class DutyScoreWeightAdmin(RoleScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("region", "item", "points", "cap")
+    list_filter = (RegionTreeFilter, "item")
+    autocomplete_fields = ("region",)
+    ordering = ("region_id", "item")
+    fields = ("region", "item", "points", "cap")

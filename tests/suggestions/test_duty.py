@@ -201,3 +201,17 @@ def test_deputies_not_in_any_station_are_found(place):
     former = DeputyFactory(region=place["township"])
     MandateFactory(deputy=former, started_on=D(2016, 1, 1), ended_on=D(2020, 12, 31))
     assert duty.deputies_not_in_stations(region=place["county"].code, day=D(2025, 6, 1)) == [loose]
+
+
+def test_the_admin_lists_activities_and_weights_of_the_staffs_region_only(client, place, staff):
+    DutyActivityFactory(title="本县视察", region=place["county"], deputies=[place["deputy"]])
+    DutyActivityFactory(title="外县视察", region=place["other_county"])
+    DutyScoreWeightFactory(region=place["county"], item="reception", points=Decimal("3"))
+    DutyScoreWeightFactory(region=place["other_county"], item="reception", points=Decimal("9"))
+    client.force_login(staff)
+    activities = client.get("/admin/deputies/dutyactivity/")
+    assert activities.status_code == 200
+    assert "本县视察" in activities.content.decode() and "外县视察" not in activities.content.decode()
+    weights = client.get("/admin/deputies/dutyscoreweight/")
+    assert weights.status_code == 200 and list(weights.context["cl"].result_list.values_list("points", flat=True)) == [3]
+    assert client.get("/admin/deputies/dutyactivity/add/").status_code == 200

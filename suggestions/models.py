@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy, Reception
+from liaison.privacy import mask_name, mask_phone
 from stations.models import Region, Station
 
 
@@ -65,25 +66,6 @@ TRACKING_CODE_LENGTH = 12  # 31**12 ≈ 7.9e17: not guessable, not enumerable.
 def new_tracking_code() -> str:
     """A fresh public tracking code (一事一码), from the OS's cryptographic random source."""
     return "".join(secrets.choice(TRACKING_CODE_ALPHABET) for _i in range(TRACKING_CODE_LENGTH))
-
-
-def mask_phone(phone: str) -> str:
-    """138****5678: what anyone who may not see a phone number sees."""
-    digits = (phone or "").strip()
-    if len(digits) <= 4:
-        return "*" * len(digits)
-    if len(digits) < 8:
-        return digits[:1] + "*" * (len(digits) - 3) + digits[-2:]
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
-
-
-def mask_name(name: str) -> str:
-    """张* / 欧阳** : the surname stays, the given name does not."""
-    name = (name or "").strip()
-    if not name:
-        return ""
-    keep = 2 if len(name) >= 4 else 1
-    return name[:keep] + "*" * (len(name) - keep)
 
 
 class Category(models.Model):

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from liaison.errors import DomainError
 from liaison.models import Role
 from liaison.scoping import in_scope
 
@@ -43,8 +44,9 @@ DEPUTY = Role.DEPUTY.value
 UNIT_OFFICER = Role.UNIT_OFFICER.value
 
 
-class WorkflowError(Exception):
-    """A workflow step that cannot happen. Carries a Chinese message and a machine code."""
+class WorkflowError(DomainError):
+    """A workflow step that cannot happen. Carries a Chinese message and a machine code; the
+    API's exception handler answers with its `status_code` (a `DomainError`)."""
 
     code = "workflow_error"
     status_code = 400

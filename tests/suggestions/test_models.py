@@ -14,8 +14,6 @@ from suggestions.models import (
     ImmutableError,
     Reminder,
     Status,
-    mask_name,
-    mask_phone,
     new_tracking_code,
 )
 from tests.factories import (
@@ -38,19 +36,6 @@ def test_a_tracking_code_is_unique(db):
     first = SuggestionFactory()
     with transaction.atomic(), pytest.raises(IntegrityError):
         SuggestionFactory(code=first.code)
-
-
-@pytest.mark.parametrize(
-    ("phone", "masked"),
-    [("13812345678", "138****5678"), ("0355-2020000", "035*****0000"), ("12345", "1**45"), ("", "")],
-)
-def test_phones_are_masked(phone, masked):
-    assert mask_phone(phone) == masked
-
-
-@pytest.mark.parametrize(("name", "masked"), [("张三", "张*"), ("王小明", "王**"), ("欧阳娜娜", "欧阳**"), ("", "")])
-def test_names_are_masked(name, masked):
-    assert mask_name(name) == masked
 
 
 def test_an_event_can_be_written_but_never_changed_or_deleted(db):

@@ -199,6 +199,11 @@ CELERY_BEAT_SCHEDULE["suggestions-deliver-notifications"] = {
     "task": "suggestions.tasks.deliver_notifications",
     "schedule": crontab(minute="*/5"),
 }
+# Statistics: the snapshot of the day that just ended, then the workbooks e-mailed to staff.
+CELERY_BEAT_SCHEDULE["suggestions-build-stats"] = {
+    "task": "suggestions.tasks.build_stats_nightly",
+    "schedule": crontab(minute=30, hour=1),  # CELERY_TIMEZONE: Asia/Shanghai
+}
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -343,4 +348,11 @@ LIAISON = {
     "SMS_BACKEND": os.environ.get("LIAISON_SMS_BACKEND", "suggestions.notify.LoggingSmsBackend"),
     # The e-mail/SMS outbox skips notices older than this (e.g. an address added much later).
     "NOTIFY_MAX_AGE_HOURS": int(os.environ.get("LIAISON_NOTIFY_MAX_AGE_HOURS", "72")),
+    # --- statistics (suggestions/stats.py)
+    # Daily snapshots older than this many days are pruned; each month's last day is kept.
+    "STATS_KEEP_DAILY_DAYS": int(os.environ.get("LIAISON_STATS_KEEP_DAILY_DAYS", "62")),
+    # A handling unit enters the league table once this many of its lead replies were due.
+    "STATS_LEAGUE_MIN_DUE": int(os.environ.get("LIAISON_STATS_LEAGUE_MIN_DUE", "5")),
+    # Accounts (usernames, comma-separated) e-mailed their region's workbook after the nightly run.
+    "STATS_EMAIL_USERS": env_list("LIAISON_STATS_EMAIL_USERS"),
 }

@@ -159,7 +159,7 @@ def test_public_and_working_pages_have_nothing_the_policy_blocks(client, world):
         None: ["/", "/stations/", f"/stations/{station.pk}/", f"/deputies/{world.deputy.pk}/", "/opinion/",
                f"/opinion/?region={world.township.code}", f"/opinion/station/{station.pk}/",
                f"/opinion/deputy/{world.deputy.pk}/", "/track/", f"/track/{suggestion.code}/", "/published/",
-               "/accounts/login/", "/admin/login/"],
+               "/accounts/login/", "/admin/login/", "/api/docs/"],
         world.staff: ["/workbench/", "/work/review/", "/work/supervision/", f"/work/suggestions/{suggestion.pk}/",
                       "/admin/"],
         world.officer: ["/workbench/", "/work/inbox/"],
@@ -177,6 +177,16 @@ def test_public_and_working_pages_have_nothing_the_policy_blocks(client, world):
             if found:
                 problems[path] = sorted(set(found))
     assert problems == {}
+
+
+def test_api_docs_load_their_script_from_this_server(client, db):
+    page = client.get("/api/docs/").content.decode()
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    static = [src for src in scripts if src.startswith("/" + django_settings.STATIC_URL.strip("/") + "/")]
+    own = [src for src in scripts if src not in static]
+    assert len(static) == 2 and own == ["/api/docs/?script="]  # Swagger UI's files, vendored; no CDN
+    response = client.get(own[0])
+    assert response.status_code == 200 and "javascript" in response["Content-Type"]
 
 
 def test_templates_have_no_inline_scripts_styles_or_handlers():

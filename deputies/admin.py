@@ -103,7 +103,7 @@ class DeputyAdmin(ScopedImportExportMixin, RoleScopedAdminMixin, admin.ModelAdmi
     ordering = ("region_id", "name", "id")
     inlines = (MandateInline, MembershipInline)
     fieldsets = (
-        (_("基本信息"), {"fields": ("name", ("gender", "ethnicity"), "party", "birth_date")}),
+        (_("基本信息"), {"fields": ("name", ("gender", "ethnicity"), "party", "birth_date", "photo")}),
         (_("工作与联系"), {"fields": ("occupation", "employer", "phone", "expertise")}),
         (_("代表身份"), {"fields": ("region", "is_leading_official", "groups", "user")}),
     )

@@ -1,6 +1,9 @@
 """Deputies (人大代表), their mandates, station groups (编组进站) and receptions (接待选民)."""
 
+import uuid
+
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +59,12 @@ class ProfessionalGroup(models.Model):
         return self.name
 
 
+def deputy_photo_upload_to(instance: "Deputy", filename: str) -> str:
+    # A random name: the uploaded file's own name may carry personal data.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"deputies/photos/{uuid.uuid4().hex}.{extension}"
+
+
 class DeputyQuerySet(models.QuerySet):
     def in_region(self, code: str):
         return self.filter(region__code__startswith=code)
@@ -79,6 +88,13 @@ class Deputy(models.Model):
     employer = models.CharField(_("工作单位及职务"), max_length=200, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     expertise = models.CharField(_("专业特长"), max_length=200, blank=True)
+    photo = models.ImageField(
+        _("照片"),
+        upload_to=deputy_photo_upload_to,
+        blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+        help_text=_("代表连心卡上的照片（JPEG、PNG 或 WebP）。"),
+    )
     is_leading_official = models.BooleanField(
         _("领导干部代表"), default=False, help_text=_("领导干部代表每季度至少到联络站接待选民一次。")
     )

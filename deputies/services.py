@@ -9,13 +9,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from deputies.models import Deputy, Mandate, Reception, StationMembership
 
 DEPUTY_FIELDS = frozenset(
     {
         "name", "gender", "ethnicity", "party", "birth_date", "occupation", "employer", "phone",
-        "expertise", "is_leading_official", "region",
+        "expertise", "is_leading_official", "region", "photo",
     }
 )
 MANDATE_FIELDS = ("level", "congress", "district", "started_on", "ended_on")
@@ -28,6 +29,25 @@ def _check_fields(fields: Mapping, allowed: frozenset, operation: str) -> None:
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"{operation}() got unknown fields: {sorted(unknown)}")
+    if fields.get("photo"):
+        _check_photo(fields["photo"])
+
+
+def _check_photo(photo) -> None:
+    """A photo is judged by its bytes, not its name: Pillow must read it as JPEG, PNG or WebP."""
+    if getattr(photo, "_committed", False):
+        return  # the stored file, unchanged
+    try:
+        photo.seek(0)
+        with Image.open(photo) as image:
+            image_format = image.format
+            image.verify()
+    except Exception as error:  # Pillow raises many kinds for a broken or foreign file
+        raise ValidationError({"photo": _("照片须为 JPEG、PNG 或 WebP 图片。")}) from error
+    finally:
+        photo.seek(0)
+    if image_format not in {"JPEG", "PNG", "WEBP"}:
+        raise ValidationError({"photo": _("照片须为 JPEG、PNG 或 WebP 图片。")})
 
 
 def _mandates_replace(*, deputy: Deputy, mandates: Sequence[Mapping]) -> None:

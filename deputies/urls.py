@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:pk>/", views.deputy_detail, name="detail"),
     re_path(r"^(?P<pk>[0-9]+)/qr\.(?P<fmt>png|svg)$", views.deputy_qr, name="qr"),
     path("<int:pk>/card/", views.deputy_card, name="card"),
+    path("<int:pk>/photo/", views.deputy_photo, name="photo"),
     path("<int:pk>/card.pdf", views.deputy_card_pdf, name="card_pdf"),
     path("me/", views.dashboard, name="dashboard"),
     path("me/receptions/<int:pk>/", views.reception_detail, name="reception_detail"),

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
 from django.db.models.functions import ExtractYear
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -75,6 +76,21 @@ def deputy_detail(request, pk: int):
 def deputy_qr(request, pk, fmt: str):
     deputy = _public_deputy(pk)
     return qr_response(deputy_opinion_url(request, deputy), fmt=fmt, filename=f"deputy-{deputy.pk}-qr")
+
+
+def deputy_photo(request, pk: int):
+    """The photo on a deputy's contact card: public like the card itself, served through this
+    view because uploads are never exposed as a folder."""
+    deputy = _public_deputy(pk)
+    if not deputy.photo:
+        raise Http404
+    try:
+        handle = deputy.photo.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(handle)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 def deputy_card(request, pk: int):

@@ -31,8 +31,9 @@ def test_a_rush_of_voters_and_the_workflow_under_load_lose_nothing_and_never_5xx
     assert summary["all_codes_unique_in_db"]
     assert summary["server_errors_5xx"] == 0, summary["http_status_counts"]
     assert summary["failures"] == 0, summary
-    # Every opinion a voter was answered for is in the database, and no other one.
-    assert summary["public_suggestions_in_db"] == summary["submissions_answered"]
+    # Every opinion a voter was answered for is in the database. (A request still in flight
+    # when locust stops may be saved without its answer being read: at least, not exactly.)
+    assert summary["public_suggestions_in_db"] >= summary["submissions_answered"]
     # The workflow moved under the load too.
     assert set(summary["suggestions_by_status"]) - {"submitted"}
     assert summary["throughput_rps"] > 0 and summary["p95_ms"] > 0

@@ -9,10 +9,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install migrate seed web worker beat lint bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,load]"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -1067,8 +1067,11 @@ def reminders_sweep(*, today: datetime.date | None = None) -> SweepResult:
         Reminder.objects.filter(assignment__in=[a.pk for a in candidates]).values_list("assignment_id", "kind", "deadline")
     )
     result = SweepResult(today=today)
+    kinds: dict[datetime.date, str | None] = {}  # many assignments share few deadlines
     for assignment in candidates:
-        kind = reminder_kind(assignment.deadline, today, calendar)
+        if assignment.deadline not in kinds:
+            kinds[assignment.deadline] = reminder_kind(assignment.deadline, today, calendar)
+        kind = kinds[assignment.deadline]
         if kind is None:
             continue
         if (assignment.pk, kind, assignment.deadline) in already:

@@ -165,7 +165,10 @@ def _visibility(user) -> Q | None:
     q = Q(pk__in=[])
     if user.role in (Role.STAFF, Role.LEADER) and user.region_id:
         q |= Q(region__code__startswith=user.region_id) | Q(escalated_to__code__startswith=user.region_id)
-    q |= Q(Exists(Assignment.objects.filter(suggestion=OuterRef("pk"), unit__officers=user)))
+    if user.role == Role.UNIT_OFFICER:
+        # Only for officers: an EXISTS OR-ed into a staff member's region filter stops
+        # PostgreSQL from using the region index (1.4 s instead of 20 ms on a province).
+        q |= Q(Exists(Assignment.objects.filter(suggestion=OuterRef("pk"), unit__officers=user)))
     deputy_id = user_deputy_id(user)
     if deputy_id is not None:
         q |= Q(Exists(SuggestionDeputy.objects.filter(suggestion=OuterRef("pk"), deputy_id=deputy_id)))

@@ -321,12 +321,12 @@ class Command(BaseCommand):
                     first = cursor.fetchone()[0] + 1
                     with cursor.cursor.copy(
                         f"COPY {Deputy._meta.db_table} (id, name, gender, ethnicity, party, occupation, employer, phone,"
-                        " expertise, is_leading_official, region_id, created_at, updated_at) FROM STDIN"
+                        " expertise, is_leading_official, region_id, photo, created_at, updated_at) FROM STDIN"
                     ) as copy:
                         now = timezone.now()
                         for i in range(rows):
                             copy.write_row((first + i, f"代表{i}", "male", "汉族", "cpc", "农民", "", "13900000000", "",
-                                            False, townships[i % len(townships)].code, now, now))
+                                            False, townships[i % len(townships)].code, "", now, now))
                     with cursor.cursor.copy(
                         f"COPY {Mandate._meta.db_table} (deputy_id, level, congress, district, started_on) FROM STDIN"
                     ) as copy:

@@ -130,7 +130,9 @@ class Command(BaseCommand):
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 defaults.append(self.now)
             else:
-                defaults.append(field.get_db_prep_save(field.get_default(), connection))
+                value = field.get_db_prep_save(field.get_default(), connection)
+                # A file field's empty default comes back as None; the column is NOT NULL "".
+                defaults.append("" if value is None and not field.null else value)
         names = ", ".join(f'"{c}"' for c in [*columns, *(f.column for f in rest)])
         count = 0
         with connection.cursor() as cursor:

@@ -38,7 +38,6 @@ from liaison.api.meta import register_choices
 from liaison.api.schema import ERROR_RESPONSES
 from liaison.api.throttling import AddressRateThrottle
 from liaison.api.viewsets import ScopedModelViewSet
-from liaison.errors import DomainError
 from liaison.models import Role, User
 from liaison.privacy import mask_name, mask_phone, may_see_personal_data
 from stations.models import Station
@@ -519,30 +518,15 @@ class ReplyWithFilesSerializer(ReplySerializer):
     )
 
 
-# --- errors of the workflow: the API's one shape ------------------------------------------------
-class _WorkflowErrorAsDomainError(DomainError):
-    pass
-
-
-class WorkflowErrorsMixin:
-    """`workflow.InvalidTransition` → 409 `invalid_transition`, `ActionNotPermitted` → 403
-    `permission_denied`, each with the service's Chinese message, whether or not the workflow's
-    errors derive from `liaison.errors.DomainError`.
-
-    Filters and ordering apply to lists only: a workflow action finds its object by id alone
-    (query parameters on a POST neither hide the object nor reach annotations it lacks)."""
+class ActionObjectMixin:
+    """Filters and ordering apply to lists only: a workflow action finds its object by id alone
+    (query parameters on a POST neither hide the object nor reach annotations it lacks). The
+    workflow's errors are `liaison.errors.DomainError`s, answered by the API's exception handler."""
 
     def filter_queryset(self, queryset):
         if getattr(self, "action", None) not in ("list", "retrieve"):
             return queryset
         return super().filter_queryset(queryset)
-
-    def handle_exception(self, exc):
-        if isinstance(exc, workflow.WorkflowError) and not isinstance(exc, DomainError):
-            converted = _WorkflowErrorAsDomainError(exc.message, code=exc.code)
-            converted.status_code = exc.status_code
-            exc = converted
-        return super().handle_exception(exc)
 
 
 def _action_schema(summary, request, response=None, *, description="", status_code=200):
@@ -567,7 +551,7 @@ def _action_schema(summary, request, response=None, *, description="", status_co
         tags=["workflow"],
     ),
 )
-class SuggestionViewSet(WorkflowErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SuggestionViewSet(ActionObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """意见建议：工作人员和领导看到本区划及下级的，承办单位联络员看到交办给本单位的，代表看到本人领衔、附议或接待的。
 
     每个办理操作（受理、交办、督办、评价……）只调用一个业务服务：角色不允许返回 403，当前状态不允许返回 409
@@ -825,7 +809,7 @@ def _assignment_action_schema(summary, request, description=""):
     list=extend_schema(summary="交办任务列表", tags=["workflow"]),
     retrieve=extend_schema(summary="交办任务详情", tags=["workflow"]),
 )
-class AssignmentViewSet(WorkflowErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AssignmentViewSet(ActionObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """交办任务（每个承办单位一条）：联络员看到本单位的，工作人员和领导看到本区划的，代表看到本人建议的。
     签收、退回、三见面、答复由承办单位联络员操作。"""
 
@@ -907,7 +891,7 @@ class NotificationSerializer(serializers.ModelSerializer):
     list=extend_schema(summary="我的通知", tags=["workflow"]),
     retrieve=extend_schema(summary="通知详情", tags=["workflow"]),
 )
-class NotificationViewSet(WorkflowErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class NotificationViewSet(ActionObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """当前账号的提醒和通知（到期提醒、交办、催办……）。"""
 
     permission_classes = [IsAuthenticated]
@@ -983,7 +967,7 @@ class PublicOpinionReceiptSerializer(serializers.Serializer):
     track_url = serializers.CharField(help_text=_("查询办理进度的地址"))
 
 
-class PublicOpinionView(WorkflowErrorsMixin, APIView):
+class PublicOpinionView(ActionObjectMixin, APIView):
     """群众提交意见（无需登录，按来源地址限速）：返回查询码，凭码查询办理进度。"""
 
     authentication_classes: list = []

@@ -27,8 +27,8 @@ seed: migrate
 run: seed
 	@$(BIN)/python manage.py demo_logins --url http://$(HOST):$(PORT)/
 	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A liaison worker --loglevel=INFO --concurrency=2 & \
-	$(BIN)/celery -A liaison beat --loglevel=INFO & \
+	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \
+	$(BIN)/celery -A config beat --loglevel=INFO & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 
 test: install

@@ -22,7 +22,6 @@ from deputies.services import (
 )
 from liaison.admin_mixins import (
     ExistsFilter,
-    RegionTreeFilter,
     RoleScopedAdminMixin,
     ScopedImportExportMixin,
     ScopedInlineMixin,
@@ -30,6 +29,7 @@ from liaison.admin_mixins import (
 )
 from liaison.privacy import mask_phone
 from liaison.scoping import region_scope
+from stations.admin_filters import RegionTreeFilter
 from stations.models import StationKind
 from stations.selectors import station_list
 
@@ -98,7 +98,7 @@ class DeputyAdmin(ScopedImportExportMixin, RoleScopedAdminMixin, admin.ModelAdmi
     search_help_text = _("按姓名、手机号、工作单位、区划名称或区划代码搜索")
     autocomplete_fields = ("region", "groups")
     # An account is linked to its deputy from the account's page (账号), through
-    # `liaison.services`, which keeps the account's role and region consistent.
+    # `accounts.services`, which keeps the account's role and region consistent.
     readonly_fields = ("user",)
     ordering = ("region_id", "name", "id")
     inlines = (MandateInline, MembershipInline)

@@ -35,7 +35,6 @@ from deputies.selectors import deputy_list, reception_list
 from deputies.services import deputy_create, deputy_update, reception_create, reception_update
 from liaison.api.fields import (
     PrefetchedManyRelatedField,
-    RegionCodeField,
     ScopedPrimaryKeyRelatedField,
 )
 from liaison.api.meta import register_choices
@@ -43,6 +42,7 @@ from liaison.api.viewsets import ScopedModelViewSet
 from liaison.filters import MAX_ID
 from liaison.models import Role
 from liaison.privacy import mask_phone, may_see_personal_data
+from stations.api import RegionCodeField
 from stations.models import Station
 from stations.selectors import station_list
 

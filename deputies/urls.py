@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from deputies import views
+from deputies import station_views, views
 
 app_name = "deputies"
 
@@ -13,4 +13,13 @@ urlpatterns = [
     path("me/", views.dashboard, name="dashboard"),
     path("me/receptions/<int:pk>/", views.reception_detail, name="reception_detail"),
     path("me/record/", views.duty_record, name="duty_record"),
+]
+
+# A station's own pages, served under `/stations/` in the `stations:` namespace (config/urls.py).
+station_urlpatterns = [
+    path("<int:pk>/", station_views.station_detail, name="detail"),
+    path("<int:pk>/card/", station_views.station_card, name="card"),
+    path("<int:pk>/card.pdf", station_views.station_card_pdf, name="card_pdf"),
+    path("<int:pk>/schedule/", station_views.station_schedule, name="schedule"),
+    path("<int:pk>/schedule.pdf", station_views.station_schedule_pdf, name="schedule_pdf"),
 ]

@@ -15,11 +15,10 @@ and unit officers do not use the admin. Each admin class says where its objects'
 """
 
 from django.contrib import admin, messages
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -261,57 +260,6 @@ class ScopedImportExportMixin(ImportExportMixin):
 
 # ---------------------------------------------------------------------------------------
 # list filters
-
-
-class RegionTreeFilter(admin.SimpleListFilter):
-    """所在区划, level by level inside the user's scope.
-
-    With nothing chosen it offers the children of the user's region (a city's staff see the
-    counties, a county's staff their townships, a superuser the provinces); once a region is
-    chosen it offers the way back up and that region's children. The filter keeps the chosen
-    region and everything under it. The model admin's `region_path` says where the region is.
-    """
-
-    title = _("所在区划")
-    parameter_name = "region"
-
-    def _scope(self, request) -> str | None:
-        return region_scope(request.user)
-
-    def _selected(self, request) -> str | None:
-        value = self.value()
-        scope = self._scope(request)
-        if not value or scope is None or not value.isdigit() or not value.startswith(scope):
-            return None
-        return value
-
-    def lookups(self, request, model_admin):
-        from stations.models import Region
-
-        scope = self._scope(request)
-        if scope is None:
-            return []
-        selected = self._selected(request)
-        root = selected or scope
-        path = [root[:n] for n in (2, 4, 6, 9, 12) if len(scope) < n <= len(root)]
-        children = Q(parent__isnull=True) if not root else Q(parent_id=root)
-        regions = Region.objects.filter(Q(code__in=path) | children).only("code", "name", "parent_id")
-        on_path, below = [], []
-        for region in regions.order_by("code"):
-            (on_path if region.code in path else below).append(region)
-        options = [(r.code, r.name) for r in on_path]
-        options += [(r.code, "　" * len(on_path) + "· " + r.name) for r in below]
-        return options
-
-    def queryset(self, request, queryset):
-        selected = self._selected(request)
-        if selected is None:
-            return queryset
-        return queryset.filter(**{f"{self.model_admin_region_path}__startswith": selected})
-
-    def __init__(self, request, params, model, model_admin):
-        self.model_admin_region_path = getattr(model_admin, "region_path", "region__code")
-        super().__init__(request, params, model, model_admin)
 
 
 class ExistsFilter(admin.SimpleListFilter):

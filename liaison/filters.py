@@ -12,20 +12,18 @@ description), so the schema lists every filter exactly as it validates.
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.drainage import set_override
 
-from liaison.models import Role
+from liaison.regions import CODE_FORMAT_MESSAGE, CODE_PATTERN, within
 
 # Identifiers are 64-bit on both databases: anything larger cannot exist.
 MAX_ID = 2**63 - 1
-REGION_CODE_PATTERN = r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$"
 SEARCH_MAX_LENGTH = 100
 
-region_code_format = RegexValidator(REGION_CODE_PATTERN, _("区划代码应为 2、4、6、9 或 12 位数字。"))
+region_code_format = RegexValidator(CODE_PATTERN, CODE_FORMAT_MESSAGE)
 
 
 class RegionCodeField(forms.CharField):
@@ -85,19 +83,21 @@ class RegionSubtreeFilter(_Documented, django_filters.CharFilter):
     """`region=<code>`: objects in that region or anywhere under it."""
 
     field_class = RegionCodeField
-    schema = {"type": "string", "pattern": REGION_CODE_PATTERN, "maxLength": 12}
+    schema = {"type": "string", "pattern": CODE_PATTERN, "maxLength": 12}
 
     def __init__(self, *args, field_name="region__code", **kwargs):
-        kwargs.setdefault("lookup_expr", "startswith")
         kwargs.setdefault("label", _("区划代码（2、4、6、9 或 12 位）：本区划及其全部下级"))
         super().__init__(*args, field_name=field_name, **kwargs)
+
+    def filter(self, qs, value):
+        return qs.filter(within(value, self.field_name)) if value else qs
 
 
 class RegionCodeFilter(_Documented, django_filters.CharFilter):
     """An exact region code (e.g. `parent=1404`: the regions directly under 长治市)."""
 
     field_class = RegionCodeField
-    schema = {"type": "string", "pattern": REGION_CODE_PATTERN, "maxLength": 12}
+    schema = {"type": "string", "pattern": CODE_PATTERN, "maxLength": 12}
 
 
 class IdFilter(_Documented, django_filters.NumberFilter):
@@ -126,16 +126,3 @@ class SearchFilter(_Documented, django_filters.CharFilter):
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": value})
         return qs.filter(condition)
-
-
-class UserFilter(django_filters.FilterSet):
-    """Accounts: by role, region subtree (of the account's scope), active flag, or text."""
-
-    role = django_filters.ChoiceFilter(choices=Role.choices, label=_("角色"))
-    region = RegionSubtreeFilter(label=_("管辖区划代码：本区划及其全部下级"))
-    is_active = BooleanFilter(label=_("是否启用"))
-    q = SearchFilter(search_fields=("username", "name"), label=_("关键词：用户名、姓名"))
-
-    class Meta:
-        model = get_user_model()
-        fields = ["role", "region", "is_active", "q"]

@@ -11,10 +11,10 @@ import django
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
+    from accounts.services import token_issue
     from liaison.models import Role, User
-    from liaison.services import token_issue
     from stations.models import Region
     from stations.services import SHIPPED_REGIONS_DIR, regions_load
     from suggestions.models import Category, Unit

@@ -15,12 +15,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from liaison.admin_mixins import (
-    RegionTreeFilter,
     RoleScopedAdminMixin,
     ScopedImportExportMixin,
     adopt,
 )
 from liaison.scoping import EVERYWHERE, region_scope
+from stations.admin_filters import RegionTreeFilter
 from stations.models import EIGHT_HAVES, LEVEL_BY_CODE_LENGTH, Region, Station
 from stations.resources import RegionResource, StationResource
 from stations.selectors import station_list

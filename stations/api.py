@@ -1,20 +1,24 @@
 """API for regions (`regions/`, read-only, by code) and stations (`stations/`)."""
 
+from types import SimpleNamespace
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
     extend_schema,
+    extend_schema_field,
     extend_schema_serializer,
     extend_schema_view,
 )
 from rest_framework import serializers, viewsets
 
-from liaison.api.fields import RegionCodeField, ScopedPrimaryKeyRelatedField
+from liaison.api.fields import ScopedPrimaryKeyRelatedField, request_user
 from liaison.api.meta import register_choices
 from liaison.api.viewsets import ScopedModelViewSet
-from liaison.filters import REGION_CODE_PATTERN
 from liaison.models import Role
+from liaison.regions import CODE_FORMAT_MESSAGE, CODE_PATTERN, is_code, within
+from liaison.scoping import region_scope
 from stations.filters import RegionFilter, StationFilter
 from stations.models import (
     DemonstrationLevel,
@@ -26,6 +30,47 @@ from stations.models import (
 )
 from stations.selectors import region_list, station_list
 from stations.services import station_create, station_update
+
+
+@extend_schema_field({"type": "string", "pattern": CODE_PATTERN, "example": "140403"})
+class RegionCodeField(serializers.SlugRelatedField):
+    """A region by its code. With `scoped=True` only the caller's region subtree is allowed
+    (where a region decides who manages the object)."""
+
+    default_error_messages = {
+        "does_not_exist": _("区划 {value} 不存在或不在您的管辖范围内。"),
+        "invalid": CODE_FORMAT_MESSAGE,
+    }
+
+    def __init__(self, *, scoped: bool = False, **kwargs):
+        self.scoped = scoped
+        kwargs.setdefault("slug_field", "code")
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", Region.objects.all())
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        # A region's code is its primary key, so `<field>_id` already holds it: no query.
+        if len(self.source_attrs) == 1 and hasattr(instance, f"{self.source_attrs[0]}_id"):
+            code = getattr(instance, f"{self.source_attrs[0]}_id")
+            return SimpleNamespace(code=code) if code is not None else None
+        return super().get_attribute(instance)
+
+    def get_queryset(self):
+        regions = Region.objects.all()
+        if not self.scoped:
+            return regions
+        scope = region_scope(request_user(self))
+        if scope is None:
+            return regions.none()
+        return regions.filter(within(scope, "code"))
+
+    def to_internal_value(self, data):
+        if not is_code(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 
 register_choices("region_level", RegionLevel)
 register_choices("station_kind", StationKind)
@@ -49,7 +94,7 @@ class RegionSerializer(serializers.ModelSerializer):
         parameters=[
             OpenApiParameter(
                 "code", str, OpenApiParameter.PATH, description="区划代码（2、4、6、9 或 12 位）",
-                pattern=REGION_CODE_PATTERN,
+                pattern=CODE_PATTERN,
             )
         ],
     ),

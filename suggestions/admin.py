@@ -22,13 +22,13 @@ from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy
 from liaison.admin_mixins import (
-    RegionTreeFilter,
     RoleScopedAdminMixin,
     ScopedImportExportMixin,
     can_read,
     can_write,
 )
 from liaison.models import Role, User
+from stations.admin_filters import RegionTreeFilter
 from suggestions import services as workflow_services
 from suggestions import workflow
 from suggestions.models import (
@@ -69,7 +69,7 @@ class UnitAdmin(ScopedImportExportMixin, RoleScopedAdminMixin, admin.ModelAdmin)
     search_fields = ("name", "phone", "email", "region__name", "^region__code")
     search_help_text = _("按名称、电话、邮箱、区划名称或区划代码搜索")
     autocomplete_fields = ("region",)
-    # Officers are linked from their account's page (账号), through liaison.services.
+    # Officers are linked from their account's page (账号), through accounts.services.
     readonly_fields = ("officers_list",)
     ordering = ("region_id", "name")
     fieldsets = (

@@ -33,13 +33,14 @@ from rest_framework.views import APIView
 
 from deputies.models import Deputy, Reception
 from deputies.selectors import reception_list
-from liaison.api.fields import RegionCodeField, ScopedPrimaryKeyRelatedField
+from liaison.api.fields import ScopedPrimaryKeyRelatedField
 from liaison.api.meta import register_choices
 from liaison.api.schema import ERROR_RESPONSES
 from liaison.api.throttling import AddressRateThrottle
 from liaison.api.viewsets import ScopedModelViewSet
 from liaison.models import Role, User
 from liaison.privacy import mask_name, mask_phone, may_see_personal_data
+from stations.api import RegionCodeField
 from stations.models import Station
 from suggestions import services as workflow_services
 from suggestions import workflow

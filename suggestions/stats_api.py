@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from liaison.api.schema import ERROR_RESPONSES
-from liaison.filters import REGION_CODE_PATTERN
+from liaison.regions import CODE_PATTERN
 from liaison.scoping import region_scope
 from stations.models import Region
 
@@ -28,7 +28,7 @@ MAX_PERIOD_DAYS = 3 * 366
 
 class StatsSummaryQuerySerializer(serializers.Serializer):
     region = serializers.RegexField(
-        REGION_CODE_PATTERN, required=False,
+        CODE_PATTERN, required=False,
         help_text=_("区划代码：该区划及其下级（默认为您的管辖区划）。"),
         error_messages={"invalid": _("区划代码应为 2、4、6、9 或 12 位数字。")},
     )

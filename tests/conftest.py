@@ -52,7 +52,7 @@ def api_for(db):
     """`api_for(user)`: a DRF test client sending `user`'s API token (`api_for()`: anonymous)."""
     from rest_framework.test import APIClient
 
-    from liaison.services import token_issue
+    from accounts.services import token_issue
 
     def make(user=None):
         client = APIClient()

@@ -6,21 +6,14 @@ value that cannot be an identifier (too large, wrong type, malformed code) never
 the database.
 """
 
-import re
-from types import SimpleNamespace
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from liaison.filters import MAX_ID, REGION_CODE_PATTERN
-from liaison.scoping import region_scope
-from stations.models import Region
-
-_REGION_CODE = re.compile(REGION_CODE_PATTERN)
+from liaison.filters import MAX_ID
 
 
-def _request_user(field):
+def request_user(field):
     request = field.context.get("request")
     return getattr(request, "user", None)
 
@@ -42,7 +35,7 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         if self.selector is not None:
-            return self.selector(user=_request_user(self))
+            return self.selector(user=request_user(self))
         return super().get_queryset()
 
     def to_internal_value(self, data):
@@ -55,45 +48,6 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if not 1 <= number <= MAX_ID:
             self.fail("does_not_exist", pk_value=data)
         return super().to_internal_value(number)
-
-
-@extend_schema_field({"type": "string", "pattern": REGION_CODE_PATTERN, "example": "140403"})
-class RegionCodeField(serializers.SlugRelatedField):
-    """A region by its code. With `scoped=True` only the caller's region subtree is allowed
-    (where a region decides who manages the object)."""
-
-    default_error_messages = {
-        "does_not_exist": _("区划 {value} 不存在或不在您的管辖范围内。"),
-        "invalid": _("区划代码应为 2、4、6、9 或 12 位数字。"),
-    }
-
-    def __init__(self, *, scoped: bool = False, **kwargs):
-        self.scoped = scoped
-        kwargs.setdefault("slug_field", "code")
-        if not kwargs.get("read_only"):
-            kwargs.setdefault("queryset", Region.objects.all())
-        super().__init__(**kwargs)
-
-    def get_attribute(self, instance):
-        # A region's code is its primary key, so `<field>_id` already holds it: no query.
-        if len(self.source_attrs) == 1 and hasattr(instance, f"{self.source_attrs[0]}_id"):
-            code = getattr(instance, f"{self.source_attrs[0]}_id")
-            return SimpleNamespace(code=code) if code is not None else None
-        return super().get_attribute(instance)
-
-    def get_queryset(self):
-        regions = Region.objects.all()
-        if not self.scoped:
-            return regions
-        scope = region_scope(_request_user(self))
-        if scope is None:
-            return regions.none()
-        return regions.filter(code__startswith=scope)
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str) or not _REGION_CODE.match(data):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 class PrefetchedManyRelatedField(serializers.ManyRelatedField):

@@ -20,7 +20,6 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from liaison.models import Role
 from liaison.scoping import region_scope
-from liaison.selectors import may_manage_accounts
 
 # Roles whose writes are limited by their region: without one they may write nothing.
 REGIONAL_ROLES = (Role.STAFF, Role.LEADER)
@@ -57,12 +56,3 @@ class RoleScopedAccess(BasePermission):
             return True
         rule = getattr(view, "may_change", None)
         return rule(request.user, obj) if rule is not None else True
-
-
-class ManagesAccounts(BasePermission):
-    """Account management: staff with a region, and superusers."""
-
-    message = _("只有工作人员可以管理账号。")
-
-    def has_permission(self, request, view):
-        return may_manage_accounts(request.user)

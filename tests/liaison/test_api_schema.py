@@ -128,7 +128,7 @@ def _keep_the_test_connection():
 @pytest.fixture
 def fuzz_key(changzhi, _keep_the_test_connection):
     """A city staff account that sees a few of everything, and its token."""
-    from liaison.services import token_issue
+    from accounts.services import token_issue
 
     staff = UserFactory(username="fuzz", role=Role.STAFF, region=changzhi["city"])
     station = StationFactory(region=changzhi["township"])

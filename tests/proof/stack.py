@@ -69,7 +69,7 @@ def django_env(**overrides: str) -> dict[str, str]:
     throttles high enough for many requests from one loopback address."""
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "liaison.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "0",
         "LIAISON_THROTTLE_PUBLIC": "1000000/hour",
         "LIAISON_THROTTLE_TOKEN": "1000000/hour",
@@ -183,7 +183,7 @@ class Gunicorn:
     def start(self) -> None:
         with open(self.log, "ab") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "liaison.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+                [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
                  "--workers", str(self.workers), "--threads", str(self.threads), "--timeout", "60",
                  "--graceful-timeout", "5", "--access-logfile", "-"],
                 cwd=BASE_DIR, env=self.env, stdout=out, stderr=subprocess.STDOUT,
@@ -195,7 +195,7 @@ class Gunicorn:
 
 
 class CeleryWorker:
-    """`celery -A liaison worker` (solo pool: the task runs in this very process, so SIGKILL
+    """`celery -A config worker` (solo pool: the task runs in this very process, so SIGKILL
     kills it mid-task). `redeliver_after`: seconds after which Redis hands a task whose worker
     died unacknowledged to another worker (kombu's visibility_timeout; production keeps the
     default of an hour, and the hourly beat sweep covers the gap as well)."""
@@ -217,7 +217,7 @@ class CeleryWorker:
             options = {"visibility_timeout": self.redeliver_after, "unacked_restore_interval": 1,
                        "unacked_restore_throttle": 1}
         code = (
-            "from liaison.celery import app\n"
+            "from config.celery import app\n"
             f"options = {options!r}\n"
             "if options:\n"
             "    app.conf.broker_transport_options = options\n"

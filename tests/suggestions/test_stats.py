@@ -232,7 +232,7 @@ def test_command_defaults_to_yesterday_and_refuses_bad_dates(book):
 
 @pytest.fixture
 def eager():
-    from liaison.celery import app
+    from config.celery import app
 
     before = app.conf.task_always_eager
     app.conf.task_always_eager = True

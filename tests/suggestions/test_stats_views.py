@@ -151,7 +151,7 @@ def test_a_small_workbook_streams_at_once(client, built, staff):
 
 @pytest.fixture
 def eager():
-    from liaison.celery import app
+    from config.celery import app
 
     before = app.conf.task_always_eager
     app.conf.task_always_eager = True

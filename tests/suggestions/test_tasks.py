@@ -17,7 +17,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from liaison.celery import app
+from config.celery import app
 from suggestions import notify
 from suggestions.models import Assignment, Notification, NotificationKind, Reminder, Status
 from suggestions.tasks import deliver_notifications, send_reminders
@@ -132,7 +132,7 @@ def _database_url() -> str:
 
 @pytest.fixture
 def celery_worker_process(transactional_db, tmp_path):
-    """`celery -A liaison worker` on Redis against the test database, stopped before the
+    """`celery -A config worker` on Redis against the test database, stopped before the
     database is flushed (this fixture is torn down before transactional_db)."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: the worker is another process and must see the test database")
@@ -146,7 +146,7 @@ def celery_worker_process(transactional_db, tmp_path):
     log = tmp_path / "worker.log"
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "liaison.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": _database_url(),
         "REDIS_URL": _redis_url(),
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",

@@ -7,7 +7,7 @@ with a new key, ending every client that used the old one.
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from liaison.services import token_issue, token_revoke
+from accounts.services import token_issue, token_revoke
 
 
 class Command(BaseCommand):

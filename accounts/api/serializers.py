@@ -8,9 +8,10 @@ from rest_framework import serializers
 
 from deputies.models import Deputy
 from deputies.selectors import deputy_list
-from liaison.api.fields import RegionCodeField, ScopedPrimaryKeyRelatedField
+from liaison.api.fields import ScopedPrimaryKeyRelatedField
 from liaison.models import Role
 from liaison.scoping import in_scope
+from stations.api import RegionCodeField
 from suggestions.models import Unit
 from suggestions.selectors import unit_list
 

@@ -4,24 +4,32 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from liaison.api.permissions import ManagesAccounts
-from liaison.api.schema import ERROR_RESPONSES
-from liaison.api.serializers import (
+from accounts.api.serializers import (
     MeSerializer,
     TokenRequestSerializer,
     TokenSerializer,
     UserSerializer,
 )
+from accounts.filters import UserFilter
+from accounts.selectors import may_manage_accounts, user_list
+from accounts.services import token_issue, user_create, user_update
+from liaison.api.schema import ERROR_RESPONSES
 from liaison.api.throttling import TokenIssueThrottle
 from liaison.api.viewsets import ScopedModelViewSet
 from liaison.auth import lockout_remaining
-from liaison.filters import UserFilter
-from liaison.selectors import user_list
-from liaison.services import token_issue, user_create, user_update
+
+
+class ManagesAccounts(BasePermission):
+    """Account management: staff with a region, and superusers."""
+
+    message = _("只有工作人员可以管理账号。")
+
+    def has_permission(self, request, view):
+        return may_manage_accounts(request.user)
 
 
 class LoginLocked(exceptions.Throttled):

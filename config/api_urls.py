@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from accounts.api.views import MeView, TokenView, UserViewSet
 from deputies.api import DeputyViewSet, ReceptionViewSet
 from liaison.api.meta import ChoicesView
-from liaison.api.views import MeView, TokenView, UserViewSet
 from stations.api import RegionViewSet, StationViewSet
 from suggestions.api import (
     AssignmentViewSet,

@@ -3,7 +3,7 @@
 Staff with a region manage the accounts of their region's subtree (`liaison.selectors.
 user_list`): staff and leader accounts by their region, a deputy's account by the deputy's
 region, a unit officer's by the unit's. They create accounts only there, never superusers,
-and every account is written through `liaison.services` (the API's write path), which keeps
+and every account is written through `accounts.services` (the API's write path), which keeps
 an account's role, region and link (deputy record, unit) consistent. Leaders, deputies and
 unit officers manage no accounts. The action 签发 API 令牌 issues (or shows) the DRF token of
 the selected accounts; DRF's own token admin is re-registered with the same scope.
@@ -22,10 +22,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token, TokenProxy
 
-from liaison.admin_mixins import RegionTreeFilter, RoleScopedAdminMixin, adopt
+from accounts.selectors import may_manage_accounts, user_list
+from accounts.services import ADMIN_ROLES, token_issue, token_revoke, user_create, user_update
+from liaison.admin_mixins import RoleScopedAdminMixin, adopt
 from liaison.models import Role, User
-from liaison.selectors import may_manage_accounts, user_list
-from liaison.services import ADMIN_ROLES, token_issue, token_revoke, user_create, user_update
+from stations.admin_filters import RegionTreeFilter
 
 
 class AccountScopedMixin(RoleScopedAdminMixin):

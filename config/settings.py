@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "stations",
     "deputies",
     "suggestions",
+    "accounts",
+    "demo",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -77,8 +80,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "liaison.urls"
-WSGI_APPLICATION = "liaison.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {

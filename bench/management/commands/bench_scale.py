@@ -279,7 +279,7 @@ class Command(BaseCommand):
         app = [time.perf_counter() - started]
         raw = []
         try:
-            from suggestions.management.commands.bench_stats import run_raw
+            from bench.management.commands.bench_stats import run_raw
 
             started = time.perf_counter()
             rows = run_raw(day)
@@ -292,7 +292,7 @@ class Command(BaseCommand):
     def bench_roster(self, rows: int) -> None:
         from deputies.models import Mandate, StationMembership
         from deputies.resources import DeputyResource
-        from liaison.management.commands.bench_import import roster_dataset
+        from bench.management.commands.bench_import import roster_dataset
         from stations.models import Station
 
         townships = list(Region.objects.filter(level="township").order_by("code")[:200])

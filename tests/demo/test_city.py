@@ -19,7 +19,7 @@ from deputies.models import (
     ReceptionStatus,
     StationMembership,
 )
-from liaison.demo import (
+from demo.city import (
     CITY_CODE,
     DEMO_PASSWORD,
     HUB_NAME,

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from deputies.models import Level
-from liaison.demo import DEMO_SEED, DemoConflict, seed_demo
+from demo.city import DEMO_SEED, DemoConflict, seed_demo
 
 
 class Command(BaseCommand):

@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
 
-from liaison.services import token_issue
+from accounts.services import token_issue
 from stations.models import Station
 
 # (label, path with query): the contract's lists, plain and with the filters people use.
@@ -81,7 +81,7 @@ class Command(BaseCommand):
         if not Station.objects.exists():
             if not seed:
                 raise CommandError("数据库里没有站点：先运行 seed_demo，或加 --seed。")
-            from liaison.demo import seed_demo
+            from demo.city import seed_demo
 
             self.stderr.write("生成示范城市（seed_demo）……")
             seed_demo(if_empty=True)

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from deputies.urls import station_urlpatterns
 from liaison import views as site_views
+from stations.urls import urlpatterns as station_finder
 
 admin.site.site_header = "人大代表联络站管理系统"
 admin.site.site_title = "人大代表联络站"
@@ -14,13 +16,13 @@ urlpatterns = [
     path("accounts/login/", site_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("workbench/", site_views.workbench, name="workbench"),
-    path("stations/", include("stations.urls")),
+    path("stations/", include(([*station_finder, *station_urlpatterns], "stations"))),
     path("deputies/", include("deputies.urls")),
     path("stats/", include("suggestions.stats_urls")),
     path("", include("suggestions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/", include("liaison.api.urls")),
+    path("api/", include("config.api_urls")),
 ]
 # No MEDIA_URL serving, not even with DEBUG: uploads (voters' and units' attachments) leave the
 # server only through the permission-checked download views of the suggestions app.

@@ -1,0 +1,1 @@
+"""The accounts API: token, the caller (`me/`) and accounts (`users/`)."""

@@ -9,6 +9,14 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, Q
 
+from demo.city import (
+    CITY_CODE,
+    DEMO_PASSWORD,
+    HUB_NAME,
+    RECEPTION_DAY,
+    DemoConflict,
+    seed_demo,
+)
 from deputies.models import (
     Deputy,
     Level,
@@ -18,14 +26,6 @@ from deputies.models import (
     Reception,
     ReceptionStatus,
     StationMembership,
-)
-from demo.city import (
-    CITY_CODE,
-    DEMO_PASSWORD,
-    HUB_NAME,
-    RECEPTION_DAY,
-    DemoConflict,
-    seed_demo,
 )
 from liaison.models import Role
 from stations.models import Region, RegionLevel, Station, StationKind

@@ -290,9 +290,9 @@ class Command(BaseCommand):
         self.record(f"nightly snapshot (build_stats --date {day})", app, raw, note)
 
     def bench_roster(self, rows: int) -> None:
+        from bench.management.commands.bench_import import roster_dataset
         from deputies.models import Mandate, StationMembership
         from deputies.resources import DeputyResource
-        from bench.management.commands.bench_import import roster_dataset
         from stations.models import Station
 
         townships = list(Region.objects.filter(level="township").order_by("code")[:200])

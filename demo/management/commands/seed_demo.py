@@ -4,8 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from deputies.models import Level
 from demo.city import DEMO_SEED, DemoConflict, seed_demo
+from deputies.models import Level
 
 
 class Command(BaseCommand):

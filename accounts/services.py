@@ -72,7 +72,7 @@ def user_create(
     is_active: bool = True,
 ):
     """开设账号: create an account of `role`, linked to its region, deputy record or unit."""
-    user = User(username=username, name=name, phone=phone, role=role, is_active=is_active)
+    user = User(username=User.normalize_username(username), name=name, phone=phone, role=role, is_active=is_active)
     user.set_password(password)
     _link(user, role=role, region=region, deputy=deputy, unit=unit)
     return user
@@ -97,6 +97,8 @@ def user_update(
 ):
     """修改账号: change the given fields only; a new password is hashed, never stored."""
     user = User.objects.select_for_update().get(pk=user.pk)
+    if username is not _UNSET:
+        username = User.normalize_username(username)
     for field, value in (("username", username), ("name", name), ("phone", phone), ("is_active", is_active)):
         if value is not _UNSET:
             setattr(user, field, value)

@@ -2,9 +2,10 @@
 viewsets, registered here), the OpenAPI 3 schema at `schema/` and the interactive docs
 (Swagger UI, served from this server: no CDN) at `docs/`."""
 
-from django.http import JsonResponse
-from django.urls import include, path, re_path
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, include, path, re_path, resolve
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -12,15 +13,12 @@ from accounts.api.views import MeView, TokenView, UserViewSet
 from deputies.api import DeputyViewSet, ReceptionViewSet
 from liaison.api.meta import ChoicesView
 from stations.api import RegionViewSet, StationViewSet
-from suggestions.api import (
-    AssignmentViewSet,
-    NotificationViewSet,
-    PublicOpinionView,
-    PublicTrackView,
-    SuggestionViewSet,
-    UnitViewSet,
-)
-from suggestions.stats_api import StatsSummaryView
+from suggestions.api.assignments import AssignmentViewSet
+from suggestions.api.notifications import NotificationViewSet
+from suggestions.api.public import PublicOpinionView, PublicTrackView
+from suggestions.api.suggestions import SuggestionViewSet
+from suggestions.api.units import UnitViewSet
+from suggestions.stats.api import StatsSummaryView
 
 app_name = "api"
 
@@ -47,10 +45,32 @@ v1 = [
 
 
 
+@csrf_exempt  # a POST to no route is a 404 in the API's shape, not the CSRF middleware's HTML 403
 def not_found(request, *args, **kwargs):
-    """An API path that matches no route answers in the API's error shape, not an HTML page.
-    Only paths ending in a slash: the others still get CommonMiddleware's APPEND_SLASH redirect."""
+    """An API path that matches no route answers in the API's error shape, whatever the method.
+
+    A path that lacks only its trailing slash is redirected there for GET and HEAD (as
+    `APPEND_SLASH` would); any other method cannot follow a redirect with its body, so it is
+    told where the route is instead.
+    """
+    path = request.path_info
+    if not path.endswith("/") and _routes(path + "/"):
+        if request.method in ("GET", "HEAD"):
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(request.path + "/" + (f"?{query}" if query else ""))
+        return JsonResponse(
+            {"detail": _("未找到。请求路径应以 / 结尾：%(path)s/") % {"path": request.path}, "code": "not_found"},
+            status=404,
+        )
     return JsonResponse({"detail": _("未找到。"), "code": "not_found"}, status=404)
+
+
+def _routes(path: str) -> bool:
+    """Whether `path` reaches a real route (not this catch-all)."""
+    try:
+        return resolve(path).func is not not_found
+    except Resolver404:
+        return False
 
 
 urlpatterns = [
@@ -58,5 +78,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its script from a URL, not inline: the Content-Security-Policy allows it.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
-    re_path(r"^.*/$", not_found),
+    re_path(r"^.*$", not_found),
 ]

@@ -41,6 +41,10 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "*")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# The proxies in front of this server (addresses or networks). Only hops they wrote in
+# X-Forwarded-For are believed; throttles and the login lockout count the client behind them
+# (liaison/clients.py). Empty: the header is ignored.
+LIAISON_TRUSTED_PROXIES = env_list("LIAISON_TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "liaison",
@@ -129,6 +133,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "liaison.auth.NotDemoPasswordValidator"},
 ]
 
 # --- language and time ----------------------------------------------------------------------
@@ -220,6 +225,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON nested deeper than a request ever needs is a 400, not a RecursionError (a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "liaison.api.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "liaison.api.ordering.OrderingFilter",
@@ -258,7 +269,7 @@ SPECTACULAR_SETTINGS = {
         "ReceptionStatusEnum": "deputies.models.ReceptionStatus",
         "UnitKindEnum": "suggestions.models.UnitKind",
         "AccountRoleEnum": "liaison.models.Role",
-        # the suggestion workflow (suggestions/api.py)
+        # the suggestion workflow (suggestions/api/)
         "SuggestionKindEnum": "suggestions.models.SuggestionKind",
         "SuggestionStatusEnum": "suggestions.models.Status",
         "AssignmentStatusEnum": "suggestions.models.AssignmentStatus",
@@ -322,9 +333,14 @@ CONTENT_SECURITY_POLICY = {
 LIAISON = {
     # Leading-official deputies must receive voters at a station at least this often.
     "LEADER_VISITS_PER_QUARTER": int(os.environ.get("LIAISON_LEADER_VISITS_PER_QUARTER", "1")),
-    # Login lockout: this many failures within the window lock the account for the window.
+    # Login throttling (liaison/auth.py): after this many failures for one account from one
+    # address, that address waits before its next try, the wait doubling with each further
+    # failure up to LOGIN_LOCKOUT_SECONDS. Other addresses, the owner's included, are not held.
     "LOGIN_MAX_FAILURES": int(os.environ.get("LIAISON_LOGIN_MAX_FAILURES", "5")),
     "LOGIN_LOCKOUT_SECONDS": int(os.environ.get("LIAISON_LOGIN_LOCKOUT_SECONDS", "900")),
+    # Once an account has had this many failures in a day from all addresses together, every
+    # address that has failed on it waits after each failure (a clean address still may try).
+    "LOGIN_ACCOUNT_DAILY_FAILURES": int(os.environ.get("LIAISON_LOGIN_ACCOUNT_DAILY_FAILURES", "100")),
     # Printed QR codes carry this address (e.g. https://rd.example.gov.cn) when set; otherwise
     # the host the page was requested on.
     "PUBLIC_BASE_URL": os.environ.get("LIAISON_PUBLIC_BASE_URL", ""),
@@ -356,7 +372,7 @@ LIAISON = {
     "SMS_BACKEND": os.environ.get("LIAISON_SMS_BACKEND", "suggestions.notify.LoggingSmsBackend"),
     # The e-mail/SMS outbox skips notices older than this (e.g. an address added much later).
     "NOTIFY_MAX_AGE_HOURS": int(os.environ.get("LIAISON_NOTIFY_MAX_AGE_HOURS", "72")),
-    # --- statistics (suggestions/stats.py)
+    # --- statistics (suggestions/stats/; every suggestions default is in suggestions/conf.py)
     # Daily snapshots older than this many days are pruned; each month's last day is kept.
     "STATS_KEEP_DAILY_DAYS": int(os.environ.get("LIAISON_STATS_KEEP_DAILY_DAYS", "62")),
     # A handling unit enters the league table once this many of its lead replies were due.

@@ -3,8 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from deputies.urls import station_urlpatterns
+from deputies.urls import urlpatterns as deputy_pages
 from liaison import views as site_views
 from stations.urls import urlpatterns as station_finder
+from suggestions.stats.urls import deputy_urlpatterns as deputy_duty_pages
 
 admin.site.site_header = "人大代表联络站管理系统"
 admin.site.site_title = "人大代表联络站"
@@ -17,8 +19,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("workbench/", site_views.workbench, name="workbench"),
     path("stations/", include(([*station_finder, *station_urlpatterns], "stations"))),
-    path("deputies/", include("deputies.urls")),
-    path("stats/", include("suggestions.stats_urls")),
+    path("deputies/", include(([*deputy_pages, *deputy_duty_pages], "deputies"))),
+    path("stats/", include("suggestions.stats.urls")),
     path("", include("suggestions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

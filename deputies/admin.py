@@ -10,7 +10,8 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy, Level, Mandate, ProfessionalGroup, Reception, StationMembership
-from deputies.resources import DeputyResource, ReceptionResource
+from deputies.resources.receptions import ReceptionResource
+from deputies.resources.roster import DeputyResource
 from deputies.selectors import deputy_list, reception_list
 from deputies.services import (
     DEPUTY_FIELDS,

@@ -69,12 +69,6 @@ class DeputyQuerySet(models.QuerySet):
     def in_region(self, code: str):
         return self.filter(region__code__startswith=code)
 
-    def active_on(self, day):
-        """Deputies holding at least one mandate on `day`."""
-        return self.filter(
-            Q(mandates__started_on__lte=day) & (Q(mandates__ended_on__isnull=True) | Q(mandates__ended_on__gte=day))
-        ).distinct()
-
 
 class Deputy(models.Model):
     """A person who holds one or more deputy mandates (one person may sit at several levels)."""

@@ -2,7 +2,8 @@ from django.urls import path, re_path
 
 from deputies import station_views, views
 
-app_name = "deputies"
+# The `deputies:` namespace is composed in config/urls.py from these and the deputy's own duty
+# record (suggestions/stats/urls.py `deputy_urlpatterns`), which counts suggestions.
 
 urlpatterns = [
     path("<int:pk>/", views.deputy_detail, name="detail"),
@@ -12,7 +13,6 @@ urlpatterns = [
     path("<int:pk>/card.pdf", views.deputy_card_pdf, name="card_pdf"),
     path("me/", views.dashboard, name="dashboard"),
     path("me/receptions/<int:pk>/", views.reception_detail, name="reception_detail"),
-    path("me/record/", views.duty_record, name="duty_record"),
 ]
 
 # A station's own pages, served under `/stations/` in the `stations:` namespace (config/urls.py).

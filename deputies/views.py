@@ -2,15 +2,16 @@
 
 The public card shows what a voter needs to reach a deputy and nothing personal: name,
 levels, stations, occupation and expertise. Never the phone, the birth date or the employer.
+
+The deputy's own duty record (`/deputies/me/record/`) is served by the suggestions app
+(suggestions/stats/views/duty.py): duty counts suggestions, which this app cannot see.
 """
 
 import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -24,7 +25,6 @@ from liaison.models import Role
 from liaison.qr import public_url, qr_response, qr_svg
 
 LEVEL_ORDER = {"national": 0, "provincial": 1, "city": 2, "county": 3, "township": 4}
-PAGE_SIZE = 20
 
 
 # --- public ------------------------------------------------------------------------------
@@ -170,32 +170,3 @@ def reception_detail(request, pk: int):
     reception = _my_reception(request, pk)
     return render(request, "deputies/reception_detail.html", {"deputy": deputy, "reception": reception})
 
-
-@login_required
-def duty_record(request):
-    """履职档案 so far: the receptions I attended, counted per year and listed."""
-    deputy = my_deputy(request)
-    attended = (
-        Reception.objects.filter(deputies=deputy, status=ReceptionStatus.RECORDED)
-        .select_related("station")
-        .order_by("-date", "-id")
-    )
-    years = list(
-        attended.annotate(year=ExtractYear("date"))
-        .values("year")
-        .annotate(receptions=Count("id"), visitors=Sum("visitor_count"))
-        .order_by("-year")
-    )
-    # Suggestions through the reverse relations the suggestions app hangs on a deputy.
-    links = deputy.suggestion_links.aggregate(
-        led=Count("id", filter=Q(role="lead", suggestion__kind="deputy_suggestion")),
-        co_signed=Count("id", filter=Q(role="co_signer", suggestion__kind="deputy_suggestion")),
-        received=Count("id", filter=Q(suggestion__kind="opinion")),
-    )
-    suggestion_counts = {**links, "evaluated": deputy.evaluations.count()}
-    page = Paginator(attended, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "deputies/duty_record.html",
-        {"deputy": deputy, "years": years, "page": page, "suggestion_counts": suggestion_counts},
-    )

@@ -232,7 +232,7 @@ class ScopedImportExportMixin(ImportExportMixin):
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
             # The data changed between the preview and the confirmation: nothing was saved.
-            from stations.resources import error_lines
+            from liaison.importing.errors import error_lines
 
             messages.error(
                 request,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from liaison.auth import lockout_remaining
+from liaison.clients import client_address
 from liaison.context_processors import LARGE_TEXT_COOKIE
 from liaison.models import Role
 
@@ -69,11 +70,11 @@ class LoginForm(AuthenticationForm):
         try:
             return super().clean()
         except forms.ValidationError:
-            remaining = lockout_remaining(self.cleaned_data.get("username") or "")
+            remaining = lockout_remaining(self.cleaned_data.get("username") or "", client_address(self.request))
             if remaining:
                 minutes = max(1, (remaining + 59) // 60)
                 raise forms.ValidationError(
-                    _("登录失败次数过多，账号已暂时锁定，请 %(minutes)d 分钟后再试。") % {"minutes": minutes},
+                    _("登录失败次数过多，请 %(minutes)d 分钟后再试。") % {"minutes": minutes},
                     code="locked",
                 ) from None
             raise

@@ -24,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from deputies.models import Reception, ReceptionStatus
+from liaison.privacy import mask_phone
 from stations.models import Station
 
 from .models import (
@@ -34,9 +35,8 @@ from .models import (
     Feedback,
     Suggestion,
     SuggestionDeputy,
-    mask_phone,
 )
-from .stats import start_of
+from .stats.periods import start_of
 
 BOOKS = {
     "schedule": _("代表接待日公示表"),

@@ -1,4 +1,5 @@
-"""The suggestion workflow's settings, read from `settings.LIAISON` with the documented defaults.
+"""The suggestions app's settings (the workflow's and the statistics'), read from
+`settings.LIAISON` with the documented defaults: every suggestions setting is defined here.
 
 Read through `setting()` at call time (never at import), so `override_settings` works in tests
 and a partial `LIAISON` dict still gets defaults for the keys it leaves out.
@@ -17,6 +18,17 @@ DEFAULTS = {
     "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
     "SMS_BACKEND": "suggestions.notify.LoggingSmsBackend",
     "NOTIFY_MAX_AGE_HOURS": 72,
+    # --- statistics (suggestions/stats/)
+    # Daily snapshots older than this are pruned, except each month's last day (trends).
+    "STATS_KEEP_DAILY_DAYS": 62,
+    # A unit is ranked in the league table once this many of its lead replies were due.
+    "STATS_LEAGUE_MIN_DUE": 5,
+    # Usernames of the staff and leaders e-mailed their region's workbook after the nightly run.
+    "STATS_EMAIL_USERS": [],
+    # Leading-official deputies must receive voters at a station this often per quarter.
+    "LEADER_VISITS_PER_QUARTER": 1,
+    # A workbook of more snapshot rows than this is built in the background, with a progress page.
+    "STATS_WORKBOOK_STREAM_ROWS": 10_000,
 }
 
 

@@ -1,5 +1,5 @@
 """Attachment files leave the server only through here, after the caller has checked that the
-user may see the suggestion (web: `views.attachment_download`; API: the suggestion viewset's
+user may see the suggestion (web: `views/attachments.py`; API: the suggestion viewset's
 `attachments/{id}/`). Uploads are never served from MEDIA_URL."""
 
 from __future__ import annotations

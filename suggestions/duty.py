@@ -38,11 +38,13 @@ from deputies.models import (
     ReceptionStatus,
 )
 from liaison.models import Role
+from liaison.regions import lineage, within
 from liaison.scoping import in_scope, region_scope
 from stations.models import Region, Station
 
+from .conf import setting
 from .models import DeputyRole, Evaluation, SuggestionDeputy
-from .stats import setting, start_of
+from .stats.periods import start_of
 
 # Points per occurrence and the most an item may give in a year (None: no cap).
 DEFAULT_WEIGHTS: dict[str, tuple[Decimal, Decimal | None]] = {
@@ -60,15 +62,11 @@ DEFAULT_WEIGHTS: dict[str, tuple[Decimal, Decimal | None]] = {
 ITEMS = list(DutyItem)
 
 
-def _prefixes(code: str) -> list[str]:
-    return [code[:n] for n in (2, 4, 6, 9, 12) if n <= len(code)]
-
-
 def weights_for_regions(codes: Iterable[str]) -> dict[str, dict[str, tuple[Decimal, Decimal | None]]]:
     """Each region's weights: per item, the row of the longest region prefix that has one, else
     the default. One query for all the regions."""
     codes = set(codes)
-    prefixes = {p for code in codes for p in _prefixes(code)}
+    prefixes = {p for code in codes for p in lineage(code)}
     rows = DutyScoreWeight.objects.filter(region_id__in=prefixes).values_list("region_id", "item", "points", "cap")
     by_region: dict[str, dict] = defaultdict(dict)
     for region_id, item, points, cap in rows:
@@ -76,7 +74,7 @@ def weights_for_regions(codes: Iterable[str]) -> dict[str, dict[str, tuple[Decim
     result = {}
     for code in codes:
         weights = dict(DEFAULT_WEIGHTS)
-        for prefix in _prefixes(code):  # shortest first: the nearest region wins
+        for prefix in lineage(code):  # shortest first: the nearest region wins
             weights.update(by_region.get(prefix, {}))
         result[code] = weights
     return result
@@ -165,6 +163,13 @@ def duty_scores(*, deputies, year: int) -> list[DutyScore]:
     return sorted(scores, key=lambda s: (-s.total, s.deputy.name, s.deputy.pk))
 
 
+def duty_score(*, deputy: Deputy, year: int) -> DutyScore:
+    """One deputy's 履职考评计分 for `year`: what every page, export and endpoint that shows a
+    deputy's duty figures shows (the staff's pages and the deputy's own)."""
+    counts = duty_counts(deputies=Deputy.objects.filter(pk=deputy.pk), year=year).get(deputy.pk, {})
+    return _score(deputy, year, counts, weights_for(deputy.region_id))
+
+
 @dataclass
 class DutyRecord:
     """一人一档: what a deputy did in a year, item by item, and the score."""
@@ -195,11 +200,10 @@ def duty_record(*, deputy: Deputy, year: int) -> DutyRecord:
         .select_related("suggestion").order_by("created_at", "id")
     )
     activities = list(DutyActivity.objects.filter(deputies=deputy, date__year=year).select_related("station").order_by("date", "id"))
-    counts = duty_counts(deputies=Deputy.objects.filter(pk=deputy.pk), year=year).get(deputy.pk, {})
     return DutyRecord(
         deputy=deputy,
         year=year,
-        score=_score(deputy, year, counts, weights_for(deputy.region_id)),
+        score=duty_score(deputy=deputy, year=year),
         receptions=receptions,
         lead=[link.suggestion for link in links if link.role == DeputyRole.LEAD],
         cosigned=[link.suggestion for link in links if link.role != DeputyRole.LEAD],
@@ -274,10 +278,6 @@ class LeaderVisits:
     missed: list[int]  # quarters (1–4) that have ended with fewer visits than required
 
 
-def quarter_of(day: datetime.date) -> int:
-    return (day.month - 1) // 3 + 1
-
-
 def leader_visits(*, region: str, year: int, today: datetime.date | None = None) -> list[LeaderVisits]:
     """Each leading-official deputy of the region: recorded receptions attended per quarter of
     `year`, and the ended quarters with fewer than LEADER_VISITS_PER_QUARTER (two queries)."""
@@ -287,7 +287,7 @@ def leader_visits(*, region: str, year: int, today: datetime.date | None = None)
     required = int(setting("LEADER_VISITS_PER_QUARTER"))
     leaders = Deputy.objects.filter(is_leading_official=True).order_by("region_id", "name", "id")
     if region:
-        leaders = leaders.filter(region__code__startswith=region)
+        leaders = leaders.filter(within(region))
     visits = (
         Reception.deputies.through.objects.filter(
             deputy_id__in=leaders.values("pk"), reception__status=ReceptionStatus.RECORDED, reception__date__year=year
@@ -327,5 +327,5 @@ def deputies_not_in_stations(*, region: str, day: datetime.date | None = None, l
         Exists(StationMembership.objects.filter(deputy=OuterRef("pk")))
     )
     if region:
-        deputies = deputies.filter(region__code__startswith=region)
+        deputies = deputies.filter(within(region))
     return list(deputies.select_related("region").order_by("region_id", "name", "id")[:limit])

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from deputies.forms import DateInput
 from deputies.models import Deputy
 from liaison.models import Role, User
+from liaison.regions import lineage
 
 from .models import (
     Category,
@@ -280,8 +281,9 @@ class SuperviseForm(forms.Form):
 
     def __init__(self, *args, region_code: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        prefixes = [region_code[:n] for n in (2, 4, 6, 9, 12) if n <= len(region_code)]
-        self.fields["leader"].queryset = User.objects.filter(role=Role.LEADER, is_active=True, region_id__in=prefixes).order_by("name")
+        self.fields["leader"].queryset = User.objects.filter(
+            role=Role.LEADER, is_active=True, region_id__in=lineage(region_code)
+        ).order_by("name")
 
 
 class FeedbackForm(forms.Form):

@@ -14,7 +14,7 @@ event), so the audit trail says these steps were transcribed, not taken, in the 
 No notices are sent and no reminders fire for what is already closed; an imported suggestion
 still open (assigned, handling) is reminded of like any other from then on.
 
-The Excel side (`suggestions.resources.SuggestionHistoryResource`) parses the cells and calls
+The Excel side (`suggestions.resources.suggestions.SuggestionResource`) parses the cells and calls
 this service once per row; the whole file is one transaction.
 """
 

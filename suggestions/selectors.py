@@ -25,11 +25,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Role, User
+from liaison.regions import lineage, within
 from liaison.scoping import region_scope
 
 from .calendar import WorkCalendar
 from .conf import reminder_offsets, setting
 from .models import (
+    LIVE_SUGGESTION_STATUSES,
+    OPEN_ASSIGNMENT_STATUSES,
+    OPEN_SUGGESTION_STATUSES,
     Action,
     Assignment,
     AssignmentRole,
@@ -51,16 +55,10 @@ def unit_list(*, user) -> QuerySet[Unit]:
     units = Unit.objects.select_related("region")
     scope = region_scope(user)
     if scope is not None:
-        return units.filter(region__code__startswith=scope)
+        return units.in_region(scope)
     if getattr(user, "is_authenticated", False) and user.role == Role.UNIT_OFFICER:
         return units.filter(officers=user)
     return units.none()
-
-
-OPEN_SUGGESTION_STATUSES = (Status.ASSIGNED, Status.HANDLING)
-# Assignments are still worked on (and reminded of) until the suggestion is closed.
-LIVE_SUGGESTION_STATUSES = (Status.ASSIGNED, Status.HANDLING, Status.REPLIED)
-OPEN_ASSIGNMENT_STATUSES = (AssignmentStatus.PENDING, AssignmentStatus.SIGNED)
 
 
 class OverdueTier:
@@ -164,7 +162,7 @@ def _visibility(user) -> Q | None:
         return None
     q = Q(pk__in=[])
     if user.role in (Role.STAFF, Role.LEADER) and user.region_id:
-        q |= Q(region__code__startswith=user.region_id) | Q(escalated_to__code__startswith=user.region_id)
+        q |= within(user.region_id) | within(user.region_id, "escalated_to__code")
     if user.role == Role.UNIT_OFFICER:
         # Only for officers: an EXISTS OR-ed into a staff member's region filter stops
         # PostgreSQL from using the region index (1.4 s instead of 20 ms on a province).
@@ -225,8 +223,8 @@ def assignments_visible_to(user) -> QuerySet:
     q = Q(unit__officers=user)
     if user.role in (Role.STAFF, Role.LEADER) and user.region_id:
         # `region__code` is the foreign key's own column: no join to the region table.
-        q |= Q(suggestion__region__code__startswith=user.region_id) | Q(
-            suggestion__escalated_to__code__startswith=user.region_id
+        q |= within(user.region_id, "suggestion__region__code") | within(
+            user.region_id, "suggestion__escalated_to__code"
         )
     deputy_id = user_deputy_id(user)
     if deputy_id is not None:
@@ -255,10 +253,6 @@ def follow_ups_due(*, user, today: datetime.date | None = None) -> QuerySet:
 
 
 # --- who is responsible --------------------------------------------------------------------
-def _prefixes(region_code: str) -> list[str]:
-    return [region_code[:n] for n in (2, 4, 6, 9, 12) if n <= len(region_code)]
-
-
 def nearest_users(*, role: str, region_code: str) -> list[User]:
     """The active users of `role` at the nearest level at or above `region_code` that has any.
 
@@ -266,7 +260,7 @@ def nearest_users(*, role: str, region_code: str) -> list[User]:
     notices go to the people who act on it, not to every office up to the province.
     """
     users = list(
-        User.objects.filter(role=role, is_active=True, region_id__in=_prefixes(region_code)).order_by("pk")
+        User.objects.filter(role=role, is_active=True, region_id__in=lineage(region_code)).order_by("pk")
     )
     if not users:
         return []

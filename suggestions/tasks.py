@@ -10,14 +10,15 @@ import datetime
 
 from celery import shared_task
 
-from . import notify, services
+from . import notify
+from .services.reminders import reminders_sweep
 
 
 @shared_task(name="suggestions.tasks.send_reminders", acks_late=True)
 def send_reminders(day: str | None = None) -> dict:
     """The deadline-reminder sweep (beat: hourly through the working day). `day` is YYYY-MM-DD."""
     today = datetime.date.fromisoformat(day) if day else None
-    result = services.reminders_sweep(today=today)
+    result = reminders_sweep(today=today)
     return {
         "today": result.today.isoformat(),
         "reminders": len(result.reminders),
@@ -33,7 +34,7 @@ def deliver_notifications() -> dict:
     return {"emailed": result.emailed, "texted": result.texted, "failed": result.failed}
 
 
-# --- statistics (suggestions/stats.py) ------------------------------------------------------
+# --- statistics (suggestions/stats/) --------------------------------------------------------
 @shared_task(name="suggestions.tasks.build_stats_nightly", acks_late=True)
 def build_stats_nightly(day: str | None = None) -> dict:
     """统计快照, every night (beat: 01:30 Asia/Shanghai): the snapshot of the day that just ended
@@ -41,10 +42,10 @@ def build_stats_nightly(day: str | None = None) -> dict:
     Rebuilding a date replaces its rows, so a redelivered task does no harm."""
     from django.utils import timezone
 
-    from . import stats
+    from .stats.build import build_stats
 
     date = datetime.date.fromisoformat(day) if day else timezone.localdate() - datetime.timedelta(days=1)
-    result = stats.build_stats(date=date)
+    result = build_stats(date=date)
     email_stats_workbooks.delay(date.isoformat())
     return {"date": date.isoformat(), "rows": result.rows, "seconds": round(result.seconds, 2), "pruned": result.pruned}
 
@@ -52,7 +53,7 @@ def build_stats_nightly(day: str | None = None) -> dict:
 @shared_task(name="suggestions.tasks.email_stats_workbooks", acks_late=True)
 def email_stats_workbooks(day: str) -> dict:
     """E-mail the statistics workbook of `day` to the staff in LIAISON["STATS_EMAIL_USERS"] (once each)."""
-    from .stats_workbook import email_workbooks
+    from .stats.workbook import email_workbooks
 
     return email_workbooks(date=datetime.date.fromisoformat(day))
 
@@ -60,6 +61,6 @@ def email_stats_workbooks(day: str) -> dict:
 @shared_task(name="suggestions.tasks.build_stats_workbook", acks_late=True)
 def build_stats_workbook(job: str, region: str, day: str, period: str) -> dict:
     """A large statistics workbook, built in the background while the page shows its progress."""
-    from .stats_workbook import export_job_run
+    from .stats.workbook import export_job_run
 
     return export_job_run(job=job, region=region, date=datetime.date.fromisoformat(day), period=period)

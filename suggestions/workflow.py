@@ -33,7 +33,15 @@ from liaison.errors import DomainError
 from liaison.models import Role
 from liaison.scoping import in_scope
 
-from .models import Action, Assignment, AssignmentStatus, Status, Suggestion
+from .models import (
+    LIVE_SUGGESTION_STATUSES,
+    SIGNED_ASSIGNMENT_STATUSES,
+    Action,
+    Assignment,
+    AssignmentStatus,
+    Status,
+    Suggestion,
+)
 
 S = Status
 A = AssignmentStatus
@@ -132,9 +140,9 @@ class AssignmentRule:
 
 
 ASSIGNMENT_TRANSITIONS: dict[str, AssignmentRule] = {
-    Action.SIGN: AssignmentRule((A.PENDING,), A.SIGNED, (S.ASSIGNED, S.HANDLING, S.REPLIED)),
-    Action.RETURN: AssignmentRule((A.PENDING,), A.RETURNED, (S.ASSIGNED, S.HANDLING, S.REPLIED)),
-    Action.CONTACT: AssignmentRule((A.SIGNED, A.REPLIED), None, (S.HANDLING, S.REPLIED)),
+    Action.SIGN: AssignmentRule((A.PENDING,), A.SIGNED, LIVE_SUGGESTION_STATUSES),
+    Action.RETURN: AssignmentRule((A.PENDING,), A.RETURNED, LIVE_SUGGESTION_STATUSES),
+    Action.CONTACT: AssignmentRule(SIGNED_ASSIGNMENT_STATUSES, None, (S.HANDLING, S.REPLIED)),
     Action.REPLY: AssignmentRule((A.SIGNED,), A.REPLIED, (S.HANDLING, S.REPLIED)),
 }
 
@@ -167,7 +175,6 @@ ASSIGNMENT_OUTCOMES: tuple[str, ...] = (S.ACCEPTED, S.ASSIGNED, S.HANDLING, S.RE
 
 SUGGESTION_ACTIONS = frozenset(a for actions in SUGGESTION_TRANSITIONS.values() for a in actions)
 ASSIGNMENT_ACTIONS = frozenset(ASSIGNMENT_TRANSITIONS)
-OPEN_STATUSES = (S.ASSIGNED, S.HANDLING)
 
 
 # --- who the user is to this suggestion ------------------------------------------------------
@@ -276,6 +283,6 @@ def in_progress_status(*, assignments: list[Assignment]) -> str:
         return S.ACCEPTED
     if lead.status == A.REPLIED:
         return S.REPLIED
-    if any(a.status in (A.SIGNED, A.REPLIED) for a in active):
+    if any(a.status in SIGNED_ASSIGNMENT_STATUSES for a in active):
         return S.HANDLING
     return S.ASSIGNED

@@ -115,6 +115,16 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "last_login", "date_joined"]
         extra_kwargs = {"role": {"required": True}}
 
+    def validate_username(self, value):
+        """One account per name whatever its case or width: `County` and `ｃｏｕｎｔｙ` are `county`."""
+        value = User.normalize_username(value)
+        others = User.objects.filter(username__iexact=value)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(_("该用户名已被使用（不区分大小写）。"), code="unique")
+        return value
+
     def validate(self, attrs):
         instance = self.instance
         role = attrs.get("role", instance.role if instance else None)

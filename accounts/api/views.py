@@ -21,6 +21,7 @@ from liaison.api.schema import ERROR_RESPONSES
 from liaison.api.throttling import TokenIssueThrottle
 from liaison.api.viewsets import ScopedModelViewSet
 from liaison.auth import lockout_remaining
+from liaison.clients import client_address
 
 
 class ManagesAccounts(BasePermission):
@@ -33,7 +34,7 @@ class ManagesAccounts(BasePermission):
 
 
 class LoginLocked(exceptions.Throttled):
-    default_detail = _("登录失败次数过多，账号已暂时锁定。")
+    default_detail = _("登录失败次数过多，请稍后再试。")
     default_code = "login_locked"
 
 
@@ -72,7 +73,7 @@ class TokenView(APIView):
             ),
         },
         examples=[
-            OpenApiExample("request", value={"username": "county", "password": "demo12345"}, request_only=True),
+            OpenApiExample("request", value={"username": "luzhou01", "password": "<您的密码>"}, request_only=True),
             OpenApiExample("token", value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"}, response_only=True),
         ],
         auth=[],
@@ -82,13 +83,14 @@ class TokenView(APIView):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         username = serializer.validated_data["username"]
-        if wait := lockout_remaining(username):
+        address = client_address(request)
+        if wait := lockout_remaining(username, address):
             raise LoginLocked(wait=wait)
         user = authenticate(
             request._request, username=username, password=serializer.validated_data["password"]
         )
         if user is None:
-            if wait := lockout_remaining(username):
+            if wait := lockout_remaining(username, address):
                 raise LoginLocked(wait=wait)
             raise exceptions.ValidationError(_("用户名或密码错误。"), code="invalid_credentials")
         return Response({"token": token_issue(user=user).key})

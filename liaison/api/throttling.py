@@ -5,10 +5,17 @@ setting applies without re-importing this module."""
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from liaison.clients import client_address
+
 
 class AddressRateThrottle(SimpleRateThrottle):
-    """Limit requests per client address (behind a proxy: `X-Forwarded-For`, as DRF reads
-    it with `NUM_PROXIES`), whoever is or is not signed in. Subclasses set `scope`."""
+    """Limit requests per client address, whoever is or is not signed in. The address is
+    `liaison.clients.client_address`: `X-Forwarded-For` counts only as written by the
+    trusted proxies (`LIAISON_TRUSTED_PROXIES`), so an invented header buys no new bucket.
+    Subclasses set `scope`."""
+
+    def get_ident(self, request):
+        return client_address(request)
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)

@@ -9,8 +9,10 @@ from playwright.sync_api import expect
 
 from deputies.models import Level
 from liaison.models import Role
-from suggestions import services
 from suggestions.models import Route, Status, Suggestion
+from suggestions.services.closing import suggestion_evaluate, suggestion_publish
+from suggestions.services.handling import assignment_reply, assignment_sign, suggestion_assign
+from suggestions.services.intake import suggestion_accept, suggestion_submit
 from tests.browser.conftest import new_phone
 from tests.factories import (
     CategoryFactory,
@@ -49,8 +51,8 @@ def _login(page, base_url: str, username: str) -> None:
 
 
 def _accept_and_assign(world, suggestion: Suggestion) -> None:
-    suggestion = services.suggestion_accept(suggestion=suggestion, by=world["staff"])
-    services.suggestion_assign(suggestion=suggestion, by=world["staff"], route=Route.DISTRICT, lead_unit=world["unit"])
+    suggestion = suggestion_accept(suggestion=suggestion, by=world["staff"])
+    suggestion_assign(suggestion=suggestion, by=world["staff"], route=Route.DISTRICT, lead_unit=world["unit"])
 
 
 def test_voter_scans_submits_and_tracks_to_the_published_result(
@@ -93,10 +95,10 @@ def test_voter_scans_submits_and_tracks_to_the_published_result(
     assert suggestion.station == world["station"]
     _accept_and_assign(world, suggestion)
     assignment = suggestion.assignments.get()
-    services.assignment_sign(assignment=assignment, by=world["officer"])
-    services.assignment_reply(assignment=assignment, by=world["officer"], result="A", content="已更换路灯三盏。")
-    services.suggestion_evaluate(suggestion=Suggestion.objects.get(pk=suggestion.pk), by=world["staff"], rating="satisfied")
-    services.suggestion_publish(suggestion=Suggestion.objects.get(pk=suggestion.pk), by=world["staff"])
+    assignment_sign(assignment=assignment, by=world["officer"])
+    assignment_reply(assignment=assignment, by=world["officer"], result="A", content="已更换路灯三盏。")
+    suggestion_evaluate(suggestion=Suggestion.objects.get(pk=suggestion.pk), by=world["staff"], rating="satisfied")
+    suggestion_publish(suggestion=Suggestion.objects.get(pk=suggestion.pk), by=world["staff"])
 
     page.goto(f"{live_server.url}/track/")
     page.get_by_label("查询码").fill(code.lower())
@@ -138,7 +140,7 @@ def test_deputy_records_a_reception_with_two_issues(live_server, phone, shoot, a
 
 
 def test_officer_signs_and_replies_then_the_deputy_evaluates(live_server, chromium, phone, shoot, assert_accessible, world):
-    suggestion = services.suggestion_submit(
+    suggestion = suggestion_submit(
         kind="opinion", title="路面坑洼", content="雨天积水。", region=world["station"].region,
         station=world["station"], deputies=[world["deputy"]],
     )

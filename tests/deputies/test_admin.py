@@ -12,7 +12,7 @@ from django.urls import reverse
 from import_export.formats.base_formats import CSV, XLSX
 
 from deputies.models import Deputy, Level, Mandate, Reception, StationMembership
-from deputies.resources import DeputyResource
+from deputies.resources.roster import DeputyResource
 from liaison.models import Role
 from tests.factories import (
     DeputyFactory,

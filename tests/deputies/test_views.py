@@ -12,7 +12,6 @@ from tests.factories import (
     ReceptionFactory,
     StationFactory,
     StationMembershipFactory,
-    SuggestionDeputyFactory,
     SuggestionFactory,
     UserFactory,
 )
@@ -97,7 +96,7 @@ def test_contact_card_qr_downloads(client, deputy):
 
 # --- the signed-in deputy: permissions -----------------------------------------------------------
 
-DEPUTY_PAGES = ["deputies:dashboard", "deputies:duty_record"]
+DEPUTY_PAGES = ["deputies:dashboard"]  # the own duty record: tests/suggestions/stats/views/test_duty.py
 
 
 @pytest.mark.parametrize("name", DEPUTY_PAGES)
@@ -156,34 +155,3 @@ def test_reception_page_shows_the_record_and_its_issues(deputy_client, deputy, s
 def test_foreign_reception_page_is_404(deputy_client, deputy, other_station):
     foreign = ReceptionFactory(station=other_station, status=ReceptionStatus.RECORDED)
     assert deputy_client.get(reverse("deputies:reception_detail", args=[foreign.pk])).status_code == 404
-
-
-# --- duty record ---------------------------------------------------------------------------------
-
-
-def test_duty_record_counts_receptions_per_year(deputy_client, deputy, station):
-    ReceptionFactory(station=station, date=datetime.date(2025, 6, 1), status=ReceptionStatus.RECORDED, visitor_count=10, deputies=[deputy])
-    ReceptionFactory(station=station, date=datetime.date(2025, 9, 1), status=ReceptionStatus.RECORDED, visitor_count=5, deputies=[deputy])
-    ReceptionFactory(station=station, date=datetime.date(2026, 1, 9), status=ReceptionStatus.RECORDED, visitor_count=7, deputies=[deputy])
-    ReceptionFactory(station=station, date=datetime.date(2026, 2, 9), status=ReceptionStatus.SCHEDULED, deputies=[deputy])
-    ReceptionFactory(station=station, date=datetime.date(2026, 2, 9), status=ReceptionStatus.RECORDED, visitor_count=99)
-    response = deputy_client.get(reverse("deputies:duty_record"))
-    years = [(y["year"], y["receptions"], y["visitors"]) for y in response.context["years"]]
-    assert years == [(2026, 1, 7), (2025, 2, 15)]
-    assert response.context["page"].paginator.count == 3
-
-
-def test_duty_record_query_count(deputy_client, deputy, station, django_assert_max_num_queries):
-    for day in range(1, 26):
-        ReceptionFactory(station=station, date=datetime.date(2025, 1, day), status=ReceptionStatus.RECORDED, deputies=[deputy])
-    with django_assert_max_num_queries(9):
-        response = deputy_client.get(reverse("deputies:duty_record"))
-    assert len(response.context["page"].object_list) == 20
-
-
-def test_duty_record_counts_suggestions(deputy_client, deputy):
-    SuggestionDeputyFactory(deputy=deputy, suggestion=SuggestionFactory(kind="deputy_suggestion"))
-    SuggestionDeputyFactory(deputy=deputy, role="co_signer", suggestion=SuggestionFactory(kind="deputy_suggestion"))
-    SuggestionDeputyFactory(deputy=deputy, suggestion=SuggestionFactory())
-    counts = deputy_client.get(reverse("deputies:duty_record")).context["suggestion_counts"]
-    assert counts == {"led": 1, "co_signed": 1, "received": 1, "evaluated": 0}

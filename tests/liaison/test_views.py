@@ -60,12 +60,24 @@ def test_login_with_a_wrong_password_shows_an_error(client, db):
 
 
 @override_settings(AUTHENTICATION_BACKENDS=["liaison.auth.LockoutModelBackend"])
-def test_login_tells_a_locked_out_user_how_long_to_wait(client, settings, db):
+def test_login_tells_a_throttled_address_how_long_to_wait(client, settings, db):
     UserFactory(username="locked")
     for _i in range(settings.LIAISON["LOGIN_MAX_FAILURES"]):
         client.post(reverse("login"), {"username": "locked", "password": "wrong"})
     response = client.post(reverse("login"), {"username": "locked", "password": "pass-1234-word"})
-    assert "锁定" in response.content.decode()
+    assert "请 1 分钟后再试" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_from_another_address_is_not_held_by_a_strangers_failures(client, settings, db):
+    UserFactory(username="owner")
+    for _i in range(settings.LIAISON["LOGIN_MAX_FAILURES"] + 3):
+        client.post(reverse("login"), {"username": "owner", "password": "wrong"}, REMOTE_ADDR="198.51.100.66")
+    response = client.post(
+        reverse("login"), {"username": "owner", "password": "pass-1234-word"}, REMOTE_ADDR="203.0.113.7"
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
 
 
 def test_logout_is_a_post_and_ends_the_session(client, db):

@@ -5,9 +5,10 @@ import pytest
 import tablib
 from import_export.formats.base_formats import CSV, XLSX
 
+from liaison.importing.errors import error_lines
 from liaison.models import Role
 from stations.models import Region, Station, StationKind
-from stations.resources import RegionResource, StationResource, error_lines
+from stations.resources import RegionResource, StationResource
 from tests.factories import StationFactory, UserFactory
 
 

@@ -4,8 +4,30 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from suggestions import services
 from suggestions.models import Action, FollowUp, Status
+from suggestions.services.closing import (
+    follow_up_complete,
+    suggestion_close,
+    suggestion_evaluate,
+    suggestion_feedback,
+    suggestion_publish,
+)
+from suggestions.services.handling import (
+    assignment_contact,
+    assignment_reply,
+    assignment_return,
+    assignment_sign,
+    suggestion_assign,
+)
+from suggestions.services.intake import (
+    suggestion_accept,
+    suggestion_convert_to_deputy_suggestion,
+    suggestion_decline,
+    suggestion_escalate,
+    suggestion_merge,
+    suggestion_resolve_on_spot,
+)
+from suggestions.services.oversight import bundle_create, suggestion_supervise, suggestion_urge
 
 STATE_CHANGING = {
     Action.ACCEPT, Action.DECLINE, Action.RESOLVE_ON_SPOT, Action.MERGE, Action.CONVERT, Action.ESCALATE,
@@ -16,51 +38,51 @@ STATE_CHANGING = {
 def perform(world, action: str, obj, user):
     """Take `action` on `obj` (a Suggestion, or an Assignment for sign/return/contact/reply) as `user`."""
     if action == Action.ACCEPT:
-        return services.suggestion_accept(suggestion=obj, by=user, note="符合受理条件")
+        return suggestion_accept(suggestion=obj, by=user, note="符合受理条件")
     if action == Action.DECLINE:
-        return services.suggestion_decline(suggestion=obj, by=user, reason="不属于受理范围")
+        return suggestion_decline(suggestion=obj, by=user, reason="不属于受理范围")
     if action == Action.RESOLVE_ON_SPOT:
-        return services.suggestion_resolve_on_spot(suggestion=obj, by=user, note="代表当场协调解决")
+        return suggestion_resolve_on_spot(suggestion=obj, by=user, note="代表当场协调解决")
     if action == Action.MERGE:
         target = world.submit(title="同一问题的另一条意见")
-        return services.suggestion_merge(suggestion=obj, by=user, into=target, note="同一问题")
+        return suggestion_merge(suggestion=obj, by=user, into=target, note="同一问题")
     if action == Action.CONVERT:
-        return services.suggestion_convert_to_deputy_suggestion(suggestion=obj, by=user, deputies=[world.deputy])
+        return suggestion_convert_to_deputy_suggestion(suggestion=obj, by=user, deputies=[world.deputy])
     if action == Action.ESCALATE:
-        return services.suggestion_escalate(suggestion=obj, by=user, note="涉及市级事权")
+        return suggestion_escalate(suggestion=obj, by=user, note="涉及市级事权")
     if action == Action.ASSIGN:
-        return services.suggestion_assign(
+        return suggestion_assign(
             suggestion=obj, by=user, route="township", lead_unit=world.unit, co_units=[world.co_unit],
             requirements="按时答复",
         )
     if action == Action.SUPERVISE:
-        return services.suggestion_supervise(suggestion=obj, by=user, level="key", leader=world.leader, note="重点督办")
+        return suggestion_supervise(suggestion=obj, by=user, level="key", leader=world.leader, note="重点督办")
     if action == Action.BUNDLE:
         # One partner per world is enough (a suggestion may be bundled again); driving a new one
         # for every refused attempt only slows the tests down.
         partner = getattr(world, "_bundle_partner", None)
         if partner is None:
             partner = world._bundle_partner = world.drive(world.submit(title="相似问题"), Status.ASSIGNED)
-        return services.bundle_create(by=user, title="路灯问题打捆督办", suggestions=[obj, partner], leader=world.leader)
+        return bundle_create(by=user, title="路灯问题打捆督办", suggestions=[obj, partner], leader=world.leader)
     if action == Action.URGE:
-        return services.suggestion_urge(suggestion=obj, by=user, note="请加快办理")
+        return suggestion_urge(suggestion=obj, by=user, note="请加快办理")
     if action == Action.EVALUATE:
-        return services.suggestion_evaluate(suggestion=obj, by=user, rating="satisfied", comment="满意")
+        return suggestion_evaluate(suggestion=obj, by=user, rating="satisfied", comment="满意")
     if action == Action.CLOSE:
-        return services.suggestion_close(suggestion=obj, by=user, note="代表逾期未评价")
+        return suggestion_close(suggestion=obj, by=user, note="代表逾期未评价")
     if action == Action.FEEDBACK:
-        return services.suggestion_feedback(suggestion=obj, by=user, channel="phone", note="电话告知")
+        return suggestion_feedback(suggestion=obj, by=user, channel="phone", note="电话告知")
     if action == Action.PUBLISH:
-        return services.suggestion_publish(suggestion=obj, by=user)
+        return suggestion_publish(suggestion=obj, by=user)
     if action == Action.FOLLOW_UP:
         follow_up = FollowUp.objects.create(suggestion=obj, review_on=timezone.localdate())
-        return services.follow_up_complete(follow_up=follow_up, by=user, note="已落实")
+        return follow_up_complete(follow_up=follow_up, by=user, note="已落实")
     if action == Action.SIGN:
-        return services.assignment_sign(assignment=obj, by=user)
+        return assignment_sign(assignment=obj, by=user)
     if action == Action.RETURN:
-        return services.assignment_return(assignment=obj, by=user, reason="不属于本单位职责")
+        return assignment_return(assignment=obj, by=user, reason="不属于本单位职责")
     if action == Action.CONTACT:
-        return services.assignment_contact(assignment=obj, by=user, kind="before", note="与代表见面沟通")
+        return assignment_contact(assignment=obj, by=user, kind="before", note="与代表见面沟通")
     if action == Action.REPLY:
-        return services.assignment_reply(assignment=obj, by=user, result="A", content="已办理完毕")
+        return assignment_reply(assignment=obj, by=user, result="A", content="已办理完毕")
     raise ValueError(action)

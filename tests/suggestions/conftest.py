@@ -9,8 +9,15 @@ from dataclasses import dataclass
 import pytest
 
 from liaison.models import Role
-from suggestions import services
 from suggestions.models import Status, SuggestionKind
+from suggestions.services.closing import suggestion_evaluate
+from suggestions.services.handling import assignment_reply, assignment_sign, suggestion_assign
+from suggestions.services.intake import (
+    suggestion_accept,
+    suggestion_decline,
+    suggestion_merge,
+    suggestion_submit,
+)
 from tests.factories import CategoryFactory, DeputyFactory, UnitFactory, UserFactory
 
 
@@ -49,21 +56,21 @@ class World:
             "deputies": [self.deputy],
         }
         defaults.update(kwargs)
-        return services.suggestion_submit(kind=kind, by=by or self.staff, **defaults)
+        return suggestion_submit(kind=kind, by=by or self.staff, **defaults)
 
     def drive(self, suggestion, status: str, *, co_unit: bool = True):
         """Bring a fresh (submitted) suggestion to `status` the way the workflow would."""
         if status == Status.SUBMITTED:
             return suggestion
         if status == Status.DECLINED:
-            return services.suggestion_decline(suggestion=suggestion, by=self.staff, reason="不属于人大受理范围")
+            return suggestion_decline(suggestion=suggestion, by=self.staff, reason="不属于人大受理范围")
         if status == Status.MERGED:
             target = self.submit(title="同一路段路灯问题")
-            return services.suggestion_merge(suggestion=suggestion, by=self.staff, into=target, note="同一问题")
-        suggestion = services.suggestion_accept(suggestion=suggestion, by=self.staff)
+            return suggestion_merge(suggestion=suggestion, by=self.staff, into=target, note="同一问题")
+        suggestion = suggestion_accept(suggestion=suggestion, by=self.staff)
         if status == Status.ACCEPTED:
             return suggestion
-        suggestion = services.suggestion_assign(
+        suggestion = suggestion_assign(
             suggestion=suggestion,
             by=self.staff,
             route="district",
@@ -74,16 +81,16 @@ class World:
         if status == Status.ASSIGNED:
             return suggestion
         lead = suggestion.assignments.get(role="lead", status="pending")
-        services.assignment_sign(assignment=lead, by=self.officer)
+        assignment_sign(assignment=lead, by=self.officer)
         suggestion.refresh_from_db()
         if status == Status.HANDLING:
             return suggestion
-        services.assignment_reply(assignment=lead, by=self.officer, result="A", content="已修复全部路灯。")
+        assignment_reply(assignment=lead, by=self.officer, result="A", content="已修复全部路灯。")
         suggestion.refresh_from_db()
         if status == Status.REPLIED:
             return suggestion
         if status == Status.CLOSED:
-            return services.suggestion_evaluate(suggestion=suggestion, by=self.deputy_user, rating="satisfied")
+            return suggestion_evaluate(suggestion=suggestion, by=self.deputy_user, rating="satisfied")
         raise ValueError(status)
 
 

@@ -12,8 +12,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from suggestions import selectors, services, workflow
+from suggestions import selectors, workflow
 from suggestions.models import Action, AssignmentStatus, Attachment, Event, Status
+from suggestions.services.attachments import attachment_add
+from suggestions.services.handling import assignment_reply, assignment_return
 
 API = "/api/v1"
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
@@ -40,7 +42,7 @@ def handling(world):
 def replied(world):
     """The lead unit answered with its letter attached: (suggestion, lead assignment, attachment)."""
     suggestion, lead = handling(world)
-    lead = services.assignment_reply(assignment=lead, by=world.officer, result="A", content="已修复。", attachments=[pdf()])
+    lead = assignment_reply(assignment=lead, by=world.officer, result="A", content="已修复。", attachments=[pdf()])
     return suggestion, lead, Attachment.objects.get(assignment=lead)
 
 
@@ -63,7 +65,7 @@ def test_officer_reply_with_a_pdf_is_stored_on_the_suggestion_and_the_assignment
 def test_a_reply_with_a_fake_pdf_is_refused_and_nothing_is_saved(world, settings):
     suggestion, lead = handling(world)
     with pytest.raises(ValidationError) as refused:
-        services.assignment_reply(
+        assignment_reply(
             assignment=lead, by=world.officer, result="A", content="已修复。",
             attachments=[pdf(), pdf("答复函（签章）.pdf", EXE)],
         )
@@ -78,7 +80,7 @@ def test_a_reply_with_an_oversize_file_is_refused(world, settings):
     settings.LIAISON = {**settings.LIAISON, "ATTACHMENT_MAX_BYTES": 100}
     _suggestion, lead = handling(world)
     with pytest.raises(ValidationError) as refused:
-        services.assignment_reply(
+        assignment_reply(
             assignment=lead, by=world.officer, result="A", content="已修复。", attachments=[pdf(content=PDF + b"0" * 100)]
         )
     assert "attachments" in refused.value.message_dict
@@ -90,32 +92,32 @@ def test_a_refused_reply_step_writes_no_file(world, settings):
     suggestion = world.drive(world.submit(), Status.ASSIGNED)
     pending = suggestion.assignments.get(role="lead")
     with pytest.raises(workflow.InvalidTransition):  # not signed yet
-        services.assignment_reply(assignment=pending, by=world.officer, result="A", content="已修复。", attachments=[pdf()])
+        assignment_reply(assignment=pending, by=world.officer, result="A", content="已修复。", attachments=[pdf()])
     assert not Attachment.objects.exists() and stored_files(settings) == []
 
 
 def test_officers_of_a_unit_that_signed_add_reply_documents_linked_to_their_assignment(world, replied):
     suggestion, lead, _letter = replied
-    later = services.attachment_add(suggestion=suggestion, by=world.officer, file=pdf("盖章答复函.pdf"))
+    later = attachment_add(suggestion=suggestion, by=world.officer, file=pdf("盖章答复函.pdf"))
     assert later.assignment_id == lead.pk and later.uploaded_by_id == world.officer.pk
     # Staff's files are the suggestion's, not a unit's.
-    assert services.attachment_add(suggestion=suggestion, by=world.staff, file=pdf("交办单.pdf")).assignment_id is None
+    assert attachment_add(suggestion=suggestion, by=world.staff, file=pdf("交办单.pdf")).assignment_id is None
 
 
 def test_officers_may_not_attach_before_signing_or_for_another_units_suggestion(world):
     suggestion, _lead = handling(world)  # the co-unit has not signed its part
     for officer in (world.foreign_officer, world.co_officer):
         with pytest.raises(workflow.ActionNotPermitted):
-            services.attachment_add(suggestion=suggestion, by=officer, file=pdf())
+            attachment_add(suggestion=suggestion, by=officer, file=pdf())
     assert not Attachment.objects.exists()
 
 
 def test_officers_of_a_returned_assignment_may_not_attach(world):
     suggestion = world.drive(world.submit(), Status.ASSIGNED)
     co = suggestion.assignments.get(role="co")
-    services.assignment_return(assignment=co, by=world.co_officer, reason="不属于本单位职责")
+    assignment_return(assignment=co, by=world.co_officer, reason="不属于本单位职责")
     with pytest.raises(workflow.ActionNotPermitted):
-        services.attachment_add(suggestion=suggestion, by=world.co_officer, file=pdf())
+        attachment_add(suggestion=suggestion, by=world.co_officer, file=pdf())
 
 
 # --- web ------------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from suggestions import services
 from suggestions.importing import imported_suggestion, suggestion_import_historical
 from suggestions.models import (
     Action,
@@ -19,6 +18,7 @@ from suggestions.models import (
     Suggestion,
 )
 from suggestions.selectors import OverdueTier, suggestion_list, track
+from suggestions.services.handling import assignment_reply
 from suggestions.workflow import ActionNotPermitted, in_progress_status
 from tests.factories import UnitFactory
 
@@ -145,7 +145,7 @@ def test_open_record_is_handled_on_by_the_workflow(world):
     assert row.deadline == today + datetime.timedelta(days=30)
     assert row.overdue_tier == OverdueTier.ON_TRACK
 
-    services.assignment_reply(assignment=lead, by=world.officer, result="A", content="已办结")
+    assignment_reply(assignment=lead, by=world.officer, result="A", content="已办结")
     suggestion.refresh_from_db()
     assert suggestion.status == Status.REPLIED
 

@@ -6,7 +6,6 @@ import datetime
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from suggestions import services
 from suggestions.calendar import WorkCalendar
 from suggestions.models import Assignment, Status, SuggestionKind
 from suggestions.selectors import (
@@ -24,6 +23,8 @@ from suggestions.selectors import (
     tier_of,
     track,
 )
+from suggestions.services.handling import assignment_contact, assignment_reply, assignment_return
+from suggestions.services.oversight import suggestion_supervise
 from tests.factories import UserFactory
 
 D = datetime.date
@@ -57,7 +58,7 @@ def test_a_leader_sees_what_they_lead_and_the_upper_staff_see_what_was_escalated
     leader = UserFactory(role="leader", region=world.other_county)
     suggestion = world.drive(world.submit(), S.HANDLING)
     assert suggestion.pk not in visible(leader)
-    services.suggestion_supervise(suggestion=suggestion, by=world.staff, level="normal", leader=None)
+    suggestion_supervise(suggestion=suggestion, by=world.staff, level="normal", leader=None)
     suggestion.supervision_leader = leader
     suggestion.save(update_fields=["supervision_leader"])
     assert suggestion.pk in visible(leader)
@@ -148,15 +149,15 @@ def test_track_finds_a_code_whatever_the_case_and_nothing_for_an_unknown_one(wor
 def test_the_public_timeline_leaves_out_internal_steps(world):
     suggestion = world.drive(world.submit(), S.HANDLING)
     lead = suggestion.assignments.get(role="lead")
-    services.assignment_contact(assignment=lead, by=world.officer, kind="during", note="见面")
-    services.assignment_return(assignment=suggestion.assignments.get(role="co"), by=world.co_officer, reason="无关")
+    assignment_contact(assignment=lead, by=world.officer, kind="during", note="见面")
+    assignment_return(assignment=suggestion.assignments.get(role="co"), by=world.co_officer, reason="无关")
     assert [e.action for e in track(suggestion.code).timeline] == ["submit", "accept", "assign", "sign"]
 
 
 def test_follow_ups_due_lists_open_items_whose_date_has_come(world):
     suggestion = world.drive(world.submit(), S.HANDLING)
     lead = suggestion.assignments.get(role="lead")
-    services.assignment_reply(assignment=lead, by=world.officer, result="B", content="已列入计划")
+    assignment_reply(assignment=lead, by=world.officer, result="B", content="已列入计划")
     follow_up = suggestion.follow_ups.get()
     assert list(follow_ups_due(user=world.staff, today=follow_up.review_on - datetime.timedelta(days=1))) == []
     assert list(follow_ups_due(user=world.staff, today=follow_up.review_on)) == [follow_up]

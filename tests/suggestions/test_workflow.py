@@ -320,9 +320,9 @@ class WorkflowMachine(RuleBasedStateMachine):
         assignment_status_before = target.status if target is not suggestion else None
         try:
             if action == Action.EVALUATE:
-                from suggestions import services
+                from suggestions.services.closing import suggestion_evaluate
 
-                services.suggestion_evaluate(suggestion=suggestion, by=actor, rating=rating)
+                suggestion_evaluate(suggestion=suggestion, by=actor, rating=rating)
             else:
                 perform(self.world, action, target, actor)
         except (WorkflowError, ValidationError):

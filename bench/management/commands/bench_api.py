@@ -23,6 +23,7 @@ from django.db import connection
 from django.test import Client
 
 from accounts.services import token_issue
+from bench.timing import percentile
 from stations.models import Station
 
 # (label, path with query): the contract's lists, plain and with the filters people use.
@@ -53,12 +54,6 @@ class _QueryCounter:
         return execute(sql, params, many, context)
 
 
-def _percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
 class Command(BaseCommand):
     help = (
         "基准测试：API 各列表接口的 p50/p95 延迟（进程内请求，示范城市数据），输出 Markdown 表格。"
@@ -81,7 +76,7 @@ class Command(BaseCommand):
         if not Station.objects.exists():
             if not seed:
                 raise CommandError("数据库里没有站点：先运行 seed_demo，或加 --seed。")
-            from demo.city import seed_demo
+            from demo.seed import seed_demo
 
             self.stderr.write("生成示范城市（seed_demo）……")
             seed_demo(if_empty=True)
@@ -117,5 +112,5 @@ class Command(BaseCommand):
                     samples.append((time.perf_counter() - started) * 1000)
                 self.stdout.write(
                     f"| {label} | {page_size} | {count:,} | {counter.count} | "
-                    f"{statistics.median(samples):.1f} | {_percentile(samples, 0.95):.1f} |"
+                    f"{statistics.median(samples):.1f} | {percentile(samples, 0.95):.1f} |"
                 )

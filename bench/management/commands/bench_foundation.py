@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from demo.city import seed_demo
+from demo.seed import seed_demo
 from stations.models import Region, Station
 from stations.services import RegionLoadError, regions_load
 

@@ -33,26 +33,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from bench.timing import ms, percentile
 from deputies.models import Deputy
 from liaison.models import Role, User
+from liaison.regions import within
 from stations.models import Region
 from suggestions.models import Suggestion
 
 
 class Rollback(Exception):
     pass
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.1f}" if seconds < 10 else f"{seconds * 1000:,.0f}"
 
 
 class Command(BaseCommand):
@@ -139,9 +129,9 @@ class Command(BaseCommand):
 
     # --- the parts ---------------------------------------------------------------------------------
     def bench_lists(self, province: Region, repeat: int) -> None:
-        city = Region.objects.filter(level="city", code__startswith=province.code).order_by("code").first()
-        county = Region.objects.filter(level="county", code__startswith=city.code).order_by("code").first()
-        township = Region.objects.filter(level="township", code__startswith=county.code).order_by("code").first()
+        city = Region.objects.filter(within(province.code, "code"), level="city").order_by("code").first()
+        county = Region.objects.filter(within(city.code, "code"), level="county").order_by("code").first()
+        township = Region.objects.filter(within(county.code, "code"), level="township").order_by("code").first()
         page = {"page_size": 20}
         cases = [
             ("suggestions, province (all)", "/api/v1/suggestions/", {**page}),
@@ -181,7 +171,7 @@ class Command(BaseCommand):
                     f"{len(queries.captured_queries)} queries")
 
     def bench_sweep(self) -> None:
-        from suggestions.services import reminders_sweep
+        from suggestions.services.reminders import reminders_sweep
 
         today = timezone.localdate()
         app, notes = [], []
@@ -209,9 +199,16 @@ class Command(BaseCommand):
         """The same reminders, officers' and staff's notices and events, in one statement."""
         from suggestions.calendar import WorkCalendar
         from suggestions.conf import reminder_offsets
-        from suggestions.models import Assignment, Event, Notification, Reminder, Unit
-        from suggestions.selectors import LIVE_SUGGESTION_STATUSES, OPEN_ASSIGNMENT_STATUSES
-        from suggestions.services import reminder_kind
+        from suggestions.models import (
+            LIVE_SUGGESTION_STATUSES,
+            OPEN_ASSIGNMENT_STATUSES,
+            Assignment,
+            Event,
+            Notification,
+            Reminder,
+            Unit,
+        )
+        from suggestions.services.reminders import reminder_kind
 
         calendar = WorkCalendar()
         offsets = reminder_offsets()
@@ -269,7 +266,7 @@ class Command(BaseCommand):
 
     def bench_snapshot(self) -> None:
         try:
-            from suggestions.stats import build_stats
+            from suggestions.stats.build import build_stats
         except ImportError:
             self.stdout.write(self.style.WARNING("nightly snapshot: skipped (suggestions.stats.build_stats missing)"))
             return
@@ -279,7 +276,7 @@ class Command(BaseCommand):
         app = [time.perf_counter() - started]
         raw = []
         try:
-            from bench.management.commands.bench_stats import run_raw
+            from bench.raw_stats import run_raw
 
             started = time.perf_counter()
             rows = run_raw(day)
@@ -290,9 +287,9 @@ class Command(BaseCommand):
         self.record(f"nightly snapshot (build_stats --date {day})", app, raw, note)
 
     def bench_roster(self, rows: int) -> None:
-        from bench.management.commands.bench_import import roster_dataset
+        from bench.roster import roster_dataset
         from deputies.models import Mandate, StationMembership
-        from deputies.resources import DeputyResource
+        from deputies.resources.roster import DeputyResource
         from stations.models import Station
 
         townships = list(Region.objects.filter(level="township").order_by("code")[:200])

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from deputies.models import Deputy, Mandate, StationMembership
 from liaison.models import Role, User
+from liaison.regions import within
 from stations.models import Region, Station
 from stations.services import regions_load
 from suggestions.models import (
@@ -98,7 +99,7 @@ class Command(BaseCommand):
         if not prefix.startswith(options["province"]):
             raise CommandError("--city must be inside --province")
         self.step("regions", lambda: self.load_regions(Path(options["regions"]), options["province"], prefix))
-        townships = list(Region.objects.filter(code__startswith=prefix, level="township").values_list("code", flat=True))
+        townships = list(Region.objects.filter(within(prefix, "code"), level="township").values_list("code", flat=True))
         counties = sorted({code[:6] for code in townships})
         if not townships:
             raise CommandError(f"no townships under {prefix}")
@@ -160,7 +161,8 @@ class Command(BaseCommand):
                         if code.startswith(prefix) or prefix.startswith(code):
                             writer.writerow(row)
             regions_load(directory=Path(tmp))
-        return f"{Region.objects.filter(code__startswith=province).count()} regions of {province}"
+        count = Region.objects.filter(within(province, "code")).count()
+        return f"{count} regions of {province}"
 
     def make_stations(self, counties: list[str], townships: list[str]) -> str:
         rows, first = [], self.next_id(Station)

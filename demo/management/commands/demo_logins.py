@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from demo.city import DEMO_ACCOUNTS, DEMO_PASSWORD
+from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from liaison.models import Role
 
 

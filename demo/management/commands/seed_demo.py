@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.city import DEMO_SEED, DemoConflict, seed_demo
+from demo.seed import DEMO_SEED, DemoConflict, seed_demo
 from deputies.models import Level
 
 

@@ -10,7 +10,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from suggestions import stats
+from suggestions.stats.build import build_stats
 
 
 class Command(BaseCommand):
@@ -32,12 +32,12 @@ class Command(BaseCommand):
                 raise CommandError(f"--date 应为 YYYY-MM-DD：{exc}") from exc
         if day > timezone.localdate():
             raise CommandError("不能统计未来的日期。")
-        result = stats.build_stats(date=day)
+        result = build_stats(date=day)
         self.stdout.write(self.style.SUCCESS(
             f"{day}: {result.rows} 行统计快照，用时 {result.seconds:.2f} 秒；清理过期快照 {result.pruned} 行"
         ))
         if options["email"]:
-            from suggestions.stats_workbook import email_workbooks
+            from suggestions.stats.workbook import email_workbooks
 
             sent = email_workbooks(date=day)
             self.stdout.write(f"已发送 {sent['sent']} 封，跳过 {sent['skipped']} 个账号")

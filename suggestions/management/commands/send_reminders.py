@@ -5,7 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from suggestions import notify
-from suggestions.services import reminders_sweep
+from suggestions.services.reminders import reminders_sweep
 
 
 class Command(BaseCommand):

@@ -1,0 +1,11 @@
+"""Admin of the suggestions app. Importing the modules registers their classes.
+
+`units`: handling units (承办单位), scoped to the user's region like every network object, with
+Excel in and out. `suggestions`: suggestions (read-only pages with the workflow steps as buttons
+that call the services — the step forms are in `workflow` — the timeline and assignments inline
+from `inlines`, filters by status, route, unit, overdue tier and supervision, Excel export and
+historical import). `shared_lists`: categories and the holiday table. `records`: supervision
+bundles, notifications and events (read-only).
+"""
+
+from suggestions.admin import records, shared_lists, suggestions, units  # noqa: F401

@@ -1,0 +1,96 @@
+"""Handling (办): one unit's part of a suggestion (交办) and its meetings with the deputy (三见面)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import OPEN_ASSIGNMENT_STATUSES, AssignmentRole, AssignmentStatus, ContactKind, Result
+from .suggestions import Suggestion
+from .units import Unit
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def active(self):
+        """Not returned: the parts of the suggestion that units still hold."""
+        return self.exclude(status=AssignmentStatus.RETURNED)
+
+    def open(self):
+        """Still to be answered: what reminders and overdue tiers are about."""
+        return self.filter(status__in=OPEN_ASSIGNMENT_STATUSES)
+
+
+class Assignment(models.Model):
+    """One unit's part of a suggestion (交办): lead unit 主办 or co-unit 协办."""
+
+    suggestion = models.ForeignKey(Suggestion, verbose_name=_("意见建议"), on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(Unit, verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField(_("承办方式"), max_length=4, choices=AssignmentRole.choices, default=AssignmentRole.LEAD)
+    deadline = models.DateField(_("办理期限"))
+    requirements = models.TextField(_("办理要求"), blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.PENDING)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("交办人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("签收人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退回理由"), blank=True)
+    result = models.CharField(_("办理结果"), max_length=1, choices=Result.choices, blank=True)
+    reply = models.TextField(_("答复内容"), blank=True)
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("答复人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("交办时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("交办")
+        verbose_name_plural = _("交办")
+        ordering = ["suggestion_id", "role", "id"]
+        indexes = [
+            models.Index(fields=["unit", "status"], name="assignment_unit_status"),
+            models.Index(fields=["status", "deadline"], name="assignment_status_deadline"),
+            models.Index(fields=["suggestion", "role", "status"], name="assignment_sugg_role_status"),
+        ]
+        constraints = [
+            # A unit holds a suggestion once at a time; after a return it may get it again.
+            models.UniqueConstraint(
+                fields=["suggestion", "unit"], condition=~Q(status="returned"), name="assignment_unique_active_unit"
+            ),
+            models.UniqueConstraint(
+                fields=["suggestion"], condition=Q(role="lead") & ~Q(status="returned"),
+                name="assignment_one_active_lead",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="replied") | (Q(replied_at__isnull=False) & ~Q(result="")),
+                name="assignment_replied_has_result",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.suggestion.code} → {self.unit} ({self.get_role_display()})"
+
+
+class Contact(models.Model):
+    assignment = models.ForeignKey(Assignment, verbose_name=_("交办"), on_delete=models.CASCADE, related_name="contacts")
+    kind = models.CharField(_("见面环节"), max_length=10, choices=ContactKind.choices)
+    note = models.TextField(_("情况记录"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("三见面记录")
+        verbose_name_plural = _("三见面记录")
+        ordering = ["assignment_id", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

@@ -1,0 +1,267 @@
+"""Statistics (统计): nightly snapshots, and the working tables of one statistics run.
+
+suggestions/stats/ computes these by database aggregation; the dashboard, the API and the
+workbooks read them. The figures and what each one means are listed in suggestions/stats/figures.py (FIGURES).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import StatDimension, StatPeriod
+from .suggestions import Suggestion
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _average(total: int, count: int) -> float | None:
+    return round(total / count, 1) if count else None
+
+
+class StatFiguresMixin:
+    """Rates and averages derived from the counted figures (the same for a snapshot row and a
+    live result): a rate is 0–1 and None when nothing was there to count."""
+
+    @property
+    def due(self) -> int:
+        """Lead replies that were due: answered (on time or late), or still open past the deadline."""
+        return self.replied_on_time + self.replied_late + self.overdue
+
+    @property
+    def on_time_rate(self):
+        return _rate(self.replied_on_time, self.due)
+
+    @property
+    def feedback_rate(self):
+        return _rate(self.fed_back, self.collected)
+
+    @property
+    def satisfaction_rate(self):
+        return _rate(self.satisfied + self.basically_satisfied, self.evaluated)
+
+    @property
+    def reply_rate(self):
+        return _rate(self.replied, self.accepted)
+
+    @property
+    def avg_assign_days(self):
+        return _average(self.assign_days_sum, self.assign_days_n)
+
+    @property
+    def avg_handle_days(self):
+        return _average(self.handle_days_sum, self.handle_days_n)
+
+    @property
+    def avg_close_days(self):
+        return _average(self.close_days_sum, self.close_days_n)
+
+    @property
+    def avg_total_days(self):
+        return _average(self.total_days_sum, self.total_days_n)
+
+
+def _count(label):
+    return models.PositiveIntegerField(label, default=0)
+
+
+class StatSnapshot(StatFiguresMixin, models.Model):
+    """One group's figures for one period, as built on the night after `date` (统计快照).
+
+    A group is a region (any level), a station, a handling unit (as lead unit 主办), a category
+    within a region, or a deputy (as lead deputy 领衔). `region_code` is the region the row
+    belongs to, for scoping: the region itself, the station's, unit's or deputy's region, or
+    the region a category row is counted within. Rebuilding a date replaces its rows.
+    """
+
+    date = models.DateField(_("统计日期"))
+    period = models.CharField(_("统计期"), max_length=10, choices=StatPeriod.choices)
+    period_start = models.DateField(_("起始日期"))
+    period_end = models.DateField(_("截止日期"))
+    dimension = models.CharField(_("维度"), max_length=10, choices=StatDimension.choices)
+    key = models.CharField(_("对象"), max_length=20, help_text=_("区划代码，或站点、单位、类别、代表的 ID。"))
+    region_code = models.CharField(_("所属区划"), max_length=12)
+    built_at = models.DateTimeField(_("生成时间"))
+
+    collected = _count(_("收集"))
+    deputy_suggestions = _count(_("其中代表建议"))
+    declined = _count(_("不予受理"))
+    merged = _count(_("并案"))
+    accepted = _count(_("受理"))
+    on_spot = _count(_("代表即办"))
+    assigned = _count(_("交办"))
+    replied = _count(_("答复"))
+    replied_on_time = _count(_("按期答复"))
+    replied_late = _count(_("逾期答复"))
+    overdue = _count(_("超期未答复"))
+    closed = _count(_("办结"))
+    fed_back = _count(_("已反馈"))
+    result_a = _count(_("A类"))
+    result_b = _count(_("B类"))
+    result_c = _count(_("C类"))
+    result_d = _count(_("D类"))
+    evaluated = _count(_("已评价"))
+    satisfied = _count(_("满意"))
+    basically_satisfied = _count(_("基本满意"))
+    unsatisfied = _count(_("不满意"))
+    supervised = _count(_("督办"))
+    key_supervised = _count(_("重点督办"))
+    rehandled = _count(_("重新办理"))
+    assign_days_sum = models.BigIntegerField(_("交办用时合计（工作日）"), default=0)
+    assign_days_n = _count(_("交办用时件数"))
+    handle_days_sum = models.BigIntegerField(_("办理用时合计（工作日）"), default=0)
+    handle_days_n = _count(_("办理用时件数"))
+    close_days_sum = models.BigIntegerField(_("评价办结用时合计（工作日）"), default=0)
+    close_days_n = _count(_("评价办结用时件数"))
+    total_days_sum = models.BigIntegerField(_("全程用时合计（工作日）"), default=0)
+    total_days_n = _count(_("全程用时件数"))
+    receptions = _count(_("接待次数"))
+    visitors = _count(_("接待群众人次"))
+    deputies = _count(_("代表人数"))
+    deputies_in_stations = _count(_("已进站代表"))
+
+    class Meta:
+        verbose_name = _("统计快照")
+        verbose_name_plural = _("统计快照")
+        ordering = ["-date", "period", "dimension", "region_code", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date", "period", "dimension", "region_code", "key"], name="statsnapshot_unique_row"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["dimension", "period", "date", "region_code"], name="statsnapshot_lookup",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "date_ops", "varchar_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_period_display()} {self.get_dimension_display()} {self.key}"
+
+
+# Working tables of one statistics run (stats.py): TEMPORARY tables that live for one database
+# session, so two runs never see each other's rows. Unmanaged: no migration creates them.
+
+
+class StatWorkday(models.Model):
+    """A date and its working-day ordinal: ordinal(b) - ordinal(a) = working days in (a, b]."""
+
+    day = models.DateField(primary_key=True, db_column="f_day")
+    ordinal = models.IntegerField(db_column="f_ordinal")
+
+    class Meta:
+        managed = False
+        db_table = "stats_tmp_workday"
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.ordinal}"
+
+
+class StatEvaluationFact(models.Model):
+    """A suggestion's best rating: 3 满意, 2 基本满意, 1 不满意 (only re-handling follows 不满意)."""
+
+    suggestion = models.OneToOneField(
+        Suggestion, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        db_column="f_suggestion", related_name="stat_evaluation_fact",
+    )
+    best = models.IntegerField(db_column="f_best")
+
+    class Meta:
+        managed = False
+        db_table = "stats_tmp_evaluation"
+
+    def __str__(self) -> str:
+        return f"{self.suggestion_id} {self.best}"
+
+
+def _stat_day(column):
+    return models.ForeignKey(
+        StatWorkday, to_field="day", db_column=column, db_constraint=False, on_delete=models.DO_NOTHING,
+        null=True, related_name="+",
+    )
+
+
+class StatStage(models.Model):
+    """A suggestion of the cohort as the workflow rows hold it, dates in Asia/Shanghai."""
+
+    id = models.BigIntegerField(primary_key=True, db_column="f_id")
+    region = models.CharField(max_length=12, db_column="f_region")
+    station = models.BigIntegerField(null=True, db_column="f_station")
+    station_region = models.CharField(max_length=12, null=True, db_column="f_station_region")  # noqa: DJ001 (a LEFT JOIN's NULL)
+    category = models.BigIntegerField(null=True, db_column="f_category")
+    unit = models.BigIntegerField(null=True, db_column="f_unit")
+    unit_region = models.CharField(max_length=12, null=True, db_column="f_unit_region")  # noqa: DJ001 (a LEFT JOIN's NULL)
+    deputy = models.BigIntegerField(null=True, db_column="f_deputy")
+    deputy_region = models.CharField(max_length=12, null=True, db_column="f_deputy_region")  # noqa: DJ001 (a LEFT JOIN's NULL)
+    kind = models.CharField(max_length=20, db_column="f_kind")
+    status = models.CharField(max_length=10, db_column="f_status")
+    route = models.CharField(max_length=12, db_column="f_route")
+    supervision = models.CharField(max_length=10, db_column="f_supervision")
+    result = models.CharField(max_length=1, db_column="f_result")
+    rehandled = models.IntegerField(db_column="f_rehandled")
+    fed_back = models.IntegerField(db_column="f_fed_back")
+    best_rating = models.IntegerField(null=True, db_column="f_best_rating")
+    lead_status = models.CharField(max_length=10, null=True, db_column="f_lead_status")  # noqa: DJ001 (no lead: NULL)
+    lead_deadline = models.DateField(null=True, db_column="f_lead_deadline")
+    created = _stat_day("f_created")
+    replied = _stat_day("f_replied")
+    closed = _stat_day("f_closed")
+    lead_assigned = _stat_day("f_lead_assigned")
+    lead_replied = _stat_day("f_lead_replied")
+
+    class Meta:
+        managed = False
+        db_table = "stats_tmp_stage"
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class StatFact(models.Model):
+    """One suggestion's 0/1 flags and working-day spans: what every grouping sums."""
+
+    id = models.BigIntegerField(primary_key=True, db_column="f_id")
+    region = models.CharField(max_length=12, db_column="f_region")
+    station = models.BigIntegerField(null=True, db_column="f_station")
+    station_region = models.CharField(max_length=12, null=True, db_column="f_station_region")  # noqa: DJ001 (a LEFT JOIN's NULL)
+    category = models.BigIntegerField(null=True, db_column="f_category")
+    unit = models.BigIntegerField(null=True, db_column="f_unit")
+    unit_region = models.CharField(max_length=12, null=True, db_column="f_unit_region")  # noqa: DJ001 (a LEFT JOIN's NULL)
+    deputy = models.BigIntegerField(null=True, db_column="f_deputy")
+    deputy_region = models.CharField(max_length=12, null=True, db_column="f_deputy_region")  # noqa: DJ001 (a LEFT JOIN's NULL)
+    created = models.DateField(db_column="f_created")
+    deputy_suggestion = models.IntegerField(db_column="f_deputy_suggestion")
+    declined = models.IntegerField(db_column="f_declined")
+    merged = models.IntegerField(db_column="f_merged")
+    accepted = models.IntegerField(db_column="f_accepted")
+    on_spot = models.IntegerField(db_column="f_on_spot")
+    assigned = models.IntegerField(db_column="f_assigned")
+    replied = models.IntegerField(db_column="f_replied")
+    replied_on_time = models.IntegerField(db_column="f_replied_on_time")
+    replied_late = models.IntegerField(db_column="f_replied_late")
+    overdue = models.IntegerField(db_column="f_overdue")
+    closed = models.IntegerField(db_column="f_closed")
+    fed_back = models.IntegerField(db_column="f_fed_back")
+    result_a = models.IntegerField(db_column="f_result_a")
+    result_b = models.IntegerField(db_column="f_result_b")
+    result_c = models.IntegerField(db_column="f_result_c")
+    result_d = models.IntegerField(db_column="f_result_d")
+    evaluated = models.IntegerField(db_column="f_evaluated")
+    satisfied = models.IntegerField(db_column="f_satisfied")
+    basically_satisfied = models.IntegerField(db_column="f_basically_satisfied")
+    unsatisfied = models.IntegerField(db_column="f_unsatisfied")
+    supervised = models.IntegerField(db_column="f_supervised")
+    key_supervised = models.IntegerField(db_column="f_key_supervised")
+    rehandled = models.IntegerField(db_column="f_rehandled")
+    assign_days = models.IntegerField(null=True, db_column="f_assign_days")
+    handle_days = models.IntegerField(null=True, db_column="f_handle_days")
+    close_days = models.IntegerField(null=True, db_column="f_close_days")
+    total_days = models.IntegerField(null=True, db_column="f_total_days")
+
+    class Meta:
+        managed = False
+        db_table = "stats_tmp_fact"
+
+    def __str__(self) -> str:
+        return str(self.id)

@@ -1,0 +1,231 @@
+"""Suggestions (意见建议): the suggestion itself, its deputies, its files and its supervision bundle.
+
+Data and the invariants the database can hold. The rules of who may do what when live in
+workflow.py, every write in services/, every read in selectors.py.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from deputies.models import Deputy, Reception
+from liaison.privacy import mask_name, mask_phone
+from stations.models import Region, Station
+
+from .choices import DeputyRole, Result, Route, Session, Source, Status, SuggestionKind, Supervision
+from .units import Category
+
+# No 0/O, 1/I/L: the code is read aloud on the phone and copied from paper slips.
+TRACKING_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+TRACKING_CODE_LENGTH = 12  # 31**12 ≈ 7.9e17: not guessable, not enumerable.
+
+
+def new_tracking_code() -> str:
+    """A fresh public tracking code (一事一码), from the OS's cryptographic random source."""
+    return "".join(secrets.choice(TRACKING_CODE_ALPHABET) for _i in range(TRACKING_CODE_LENGTH))
+
+
+class SupervisionBundle(models.Model):
+    """打捆督办: similar suggestions supervised together, usually under one leader."""
+
+    title = models.CharField(_("督办主题"), max_length=200)
+    level = models.CharField(_("督办级别"), max_length=10, choices=Supervision.choices, default=Supervision.KEY)
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("领衔督办人"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="led_bundles",
+    )
+    region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("说明"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("打捆督办")
+        verbose_name_plural = _("打捆督办")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Suggestion(models.Model):
+    """A voter's opinion (群众意见) or a deputy's suggestion (代表建议): one workflow for both."""
+
+    kind = models.CharField(_("类型"), max_length=20, choices=SuggestionKind.choices, default=SuggestionKind.OPINION)
+    code = models.CharField(
+        _("查询码"), max_length=16, unique=True, default=new_tracking_code, editable=False,
+        help_text=_("一事一码：提交后即生成，群众凭此查询办理进度。"),
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    content = models.TextField(_("内容"))
+    category = models.ForeignKey(
+        Category, verbose_name=_("类别"), on_delete=models.PROTECT, null=True, blank=True, related_name="suggestions"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="suggestions",
+        help_text=_("问题发生地或建议涉及的区划，决定由哪一级工作人员办理。"),
+    )
+    station = models.ForeignKey(
+        Station, verbose_name=_("站点"), on_delete=models.PROTECT, null=True, blank=True, related_name="suggestions"
+    )
+    reception = models.ForeignKey(
+        Reception, verbose_name=_("接待活动"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="suggestions",
+    )
+    submitter_name = models.CharField(_("提出人"), max_length=50, blank=True)
+    submitter_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入账号"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="submitted_suggestions",
+    )
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.STAFF)
+    session = models.CharField(
+        _("提出时间段"), max_length=12, choices=Session.choices, blank=True, help_text=_("代表建议填写。")
+    )
+    deputies = models.ManyToManyField(
+        Deputy, verbose_name=_("代表"), through="SuggestionDeputy", related_name="suggestions", blank=True
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    route = models.CharField(_("办理方式"), max_length=12, choices=Route.choices, blank=True)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("并入"), on_delete=models.PROTECT, null=True, blank=True, related_name="merged"
+    )
+    converted_from = models.ForeignKey(
+        "self", verbose_name=_("转自群众意见"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="conversions", help_text=_("转为闭会建议时，指向原群众意见。"),
+    )
+    escalated_to = models.ForeignKey(
+        Region, verbose_name=_("转报至"), on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text=_("转报上级后，由该区划的人大常委会工作人员办理。"),
+    )
+    escalated_at = models.DateTimeField(_("转报时间"), null=True, blank=True)
+    supervision = models.CharField(
+        _("督办"), max_length=10, choices=Supervision.choices, default=Supervision.NONE
+    )
+    supervision_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("领衔督办人"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="supervised_suggestions",
+    )
+    bundle = models.ForeignKey(
+        SupervisionBundle, verbose_name=_("打捆督办"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="suggestions",
+    )
+    # Set by the lead unit's reply or by an on-the-spot resolution (代表即办, which has no
+    # assignment to hold it); cleared when an unsatisfied evaluation sends it back.
+    result = models.CharField(_("办理结果"), max_length=1, choices=Result.choices, blank=True)
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    rehandle_count = models.PositiveSmallIntegerField(_("重新办理次数"), default=0)
+    is_public = models.BooleanField(_("已公示"), default=False)
+    published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
+    fed_back_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("意见建议")
+        verbose_name_plural = _("意见建议")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # "region and everything under it" is a prefix match: pattern ops let PostgreSQL
+            # use the index for LIKE 'code%' whatever the database collation.
+            models.Index(fields=["region", "status"], name="sugg_region_status", opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
+            models.Index(fields=["status", "created_at"], name="sugg_status_created"),
+            models.Index(fields=["kind", "status"], name="sugg_kind_status"),
+            models.Index(fields=["category", "status"], name="sugg_category_status"),
+            models.Index(fields=["supervision", "status"], name="sugg_supervision_status"),
+            models.Index(fields=["is_public", "published_at"], name="sugg_public"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | ~Q(merged_into=F("id")), name="sugg_not_merged_into_self"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="merged") | Q(merged_into__isnull=False), name="sugg_merged_has_target"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(closed_at__isnull=False), name="sugg_closed_has_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_public=False) | Q(status="closed"), name="sugg_public_only_when_closed"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def handling_region_id(self) -> str:
+        """The region whose staff are responsible: the upper level after 转报上级."""
+        return self.escalated_to_id or self.region_id
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.submitter_phone)
+
+    @property
+    def masked_submitter(self) -> str:
+        return mask_name(self.submitter_name)
+
+
+class SuggestionDeputy(models.Model):
+    """A deputy on a suggestion: its lead (领衔) or a co-signer (附议); for an opinion, the receiving deputy."""
+
+    suggestion = models.ForeignKey(Suggestion, verbose_name=_("意见建议"), on_delete=models.CASCADE, related_name="deputy_links")
+    deputy = models.ForeignKey(Deputy, verbose_name=_("代表"), on_delete=models.PROTECT, related_name="suggestion_links")
+    role = models.CharField(_("角色"), max_length=10, choices=DeputyRole.choices, default=DeputyRole.LEAD)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("建议代表")
+        verbose_name_plural = _("建议代表")
+        ordering = ["suggestion_id", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["suggestion", "deputy"], name="sugg_deputy_unique"),
+            models.UniqueConstraint(fields=["suggestion"], condition=Q(role="lead"), name="sugg_deputy_one_lead"),
+        ]
+        indexes = [models.Index(fields=["deputy", "role"], name="sugg_deputy_deputy_role")]
+
+    def __str__(self) -> str:
+        return f"{self.deputy} ({self.get_role_display()})"
+
+
+def attachment_upload_to(instance: "Attachment", filename: str) -> str:
+    # The stored name is random: the original name (which may hold personal data) stays in
+    # the database, never in a URL.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"attachments/{timezone.now():%Y/%m}/{secrets.token_urlsafe(16)}.{suffix[:8]}"
+
+
+class Attachment(models.Model):
+    """A file attached to a suggestion; type checked by its content, size by settings."""
+
+    suggestion = models.ForeignKey(Suggestion, verbose_name=_("意见建议"), on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to=attachment_upload_to, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    # A handling unit's reply documents (答复函) belong to its assignment as well; a voter's or a
+    # deputy's files have none.
+    assignment = models.ForeignKey(
+        "Assignment", verbose_name=_("交办"), on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["suggestion_id", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

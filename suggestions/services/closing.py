@@ -1,0 +1,191 @@
+"""评: evaluation, closing, feedback to the voter, publication, the follow-up review (回头看),
+and marking a notice read."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from liaison.models import User
+from suggestions import workflow
+from suggestions.calendar import WorkCalendar
+from suggestions.conf import setting
+from suggestions.models import (
+    Action,
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    Evaluation,
+    Feedback,
+    FeedbackChannel,
+    FollowUp,
+    Notification,
+    NotificationKind,
+    Rating,
+    Status,
+    Suggestion,
+    SuggestionKind,
+)
+from suggestions.notify import notify
+from suggestions.selectors import responsible_staff, unit_officers
+
+from .events import _link, _lock, _required_text, _set_status, _today, event_record
+from .intake import _final_target
+
+S = Status
+
+
+# --- 评: evaluate, close ----------------------------------------------------------------------
+@transaction.atomic
+def suggestion_evaluate(
+    *,
+    suggestion: Suggestion,
+    by: User,
+    rating: str,
+    comment: str = "",
+    deputy=None,
+) -> Suggestion:
+    """评价: the deputy (or staff recording the voter's, or a deputy's paper form, via `deputy`)
+    rates the reply. 满意/基本满意 close it; 不满意 sends it back for re-handling (重新办理) with a
+    new deadline: the lead unit's assignment is signed again, or, after an on-the-spot
+    resolution, the suggestion goes back to staff (`accepted`) to be assigned."""
+    if rating not in Rating.values:
+        raise ValidationError({"rating": _("评价无效。")})
+    suggestion = _lock(suggestion)
+    workflow.require(suggestion, Action.EVALUATE, by)
+    caps = workflow.capacities(by, suggestion)
+    on_suggestion = set(suggestion.deputy_links.values_list("deputy_id", flat=True))
+    if deputy is not None:
+        if workflow.STAFF not in caps and workflow.user_deputy_id(by) != deputy.pk:
+            raise workflow.ActionNotPermitted(_("只能以本人名义评价。"))
+        if deputy.pk not in on_suggestion:
+            raise ValidationError({"deputy": _("该代表不是此事项的代表。")})
+    elif workflow.DEPUTY in caps:
+        deputy = by.deputy
+    elif suggestion.kind == SuggestionKind.DEPUTY_SUGGESTION:
+        raise ValidationError({"deputy": _("代表建议须由代表评价，请指定代表。")})
+    Evaluation.objects.create(
+        suggestion=suggestion, deputy=deputy, rating=rating, comment=(comment or "").strip(),
+        round=suggestion.rehandle_count, by=by,
+    )
+    from_status = suggestion.status
+    data = {"rating": rating, "round": suggestion.rehandle_count, "by_voter": deputy is None}
+    if rating != Rating.UNSATISFIED:
+        suggestion.closed_at = timezone.now()
+        _set_status(suggestion, S.CLOSED, "closed_at")
+        event_record(suggestion=suggestion, by=by, action=Action.EVALUATE, from_status=from_status,
+                     note=comment, data=data)
+        return suggestion
+
+    lead = Assignment.objects.select_for_update().filter(
+        suggestion=suggestion, role=AssignmentRole.LEAD, status=AssignmentStatus.REPLIED
+    ).select_related("unit").first()
+    suggestion.rehandle_count += 1
+    suggestion.result = ""
+    suggestion.replied_at = None
+    if lead is None:
+        to_status = S.ACCEPTED
+    else:
+        lead.status = AssignmentStatus.SIGNED
+        lead.deadline = WorkCalendar().add_working_days(_today(), int(setting("REHANDLE_WORKING_DAYS")))
+        lead.result = ""
+        lead.reply = ""
+        lead.replied_at = None
+        lead.replied_by = None
+        lead.save(update_fields=["status", "deadline", "result", "reply", "replied_at", "replied_by", "updated_at"])
+        to_status = S.HANDLING
+        data["deadline"] = lead.deadline.isoformat()
+    _set_status(suggestion, to_status, "rehandle_count", "result", "replied_at")
+    event_record(suggestion=suggestion, by=by, action=Action.EVALUATE, from_status=from_status, to_status=to_status,
+                 note=comment, assignment=lead, data=data)
+    if lead is not None:
+        notify(
+            recipients=unit_officers([lead.unit_id]),
+            kind=NotificationKind.REHANDLE,
+            title=_("不满意，请重新办理：%(title)s") % {"title": suggestion.title[:80]},
+            body=_("%(link)s 的答复被评为不满意，请于 %(deadline)s 前重新办理。%(comment)s")
+            % {"link": _link(suggestion), "deadline": lead.deadline, "comment": comment},
+            suggestion=suggestion,
+            assignment=lead,
+        )
+    else:
+        notify(recipients=responsible_staff(suggestion), kind=NotificationKind.REHANDLE,
+               title=_("即办事项评价不满意：%(title)s") % {"title": suggestion.title[:80]},
+               body=_("%(link)s 需重新交办。") % {"link": _link(suggestion)}, suggestion=suggestion)
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_close(*, suggestion: Suggestion, by: User, note: str = "") -> Suggestion:
+    """办结/销号 without an evaluation (e.g. the deputy did not answer in time): staff only."""
+    suggestion = _lock(suggestion)
+    workflow.require(suggestion, Action.CLOSE, by)
+    suggestion.closed_at = timezone.now()
+    _set_status(suggestion, S.CLOSED, "closed_at")
+    event_record(suggestion=suggestion, by=by, action=Action.CLOSE, from_status=S.REPLIED, note=note)
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_feedback(*, suggestion: Suggestion, by: User, channel: str, note: str = "") -> Suggestion:
+    """反馈: record that the voter was told the result (counts toward the feedback rate).
+
+    Also for a merged (并案) suggestion once the one it went into is answered: its submitter is
+    told that result."""
+    if channel not in FeedbackChannel.values:
+        raise ValidationError({"channel": _("反馈方式无效。")})
+    suggestion = _lock(suggestion)
+    workflow.require(suggestion, Action.FEEDBACK, by)
+    if suggestion.status == S.MERGED and _final_target(suggestion).status not in (S.REPLIED, S.CLOSED):
+        raise workflow.InvalidTransition(_("并入的事项尚未答复，暂不能反馈。"))
+    Feedback.objects.create(suggestion=suggestion, channel=channel, note=(note or "").strip(), by=by)
+    if suggestion.fed_back_at is None:
+        suggestion.fed_back_at = timezone.now()
+        suggestion.save(update_fields=["fed_back_at", "updated_at"])
+    event_record(suggestion=suggestion, by=by, action=Action.FEEDBACK, from_status=suggestion.status, note=note,
+                 data={"channel": channel})
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_publish(*, suggestion: Suggestion, by: User) -> Suggestion:
+    """公示: a closed suggestion becomes public (the issue, deputy, dates, handling, evaluation)."""
+    suggestion = _lock(suggestion)
+    workflow.require(suggestion, Action.PUBLISH, by)
+    if suggestion.is_public:
+        raise workflow.InvalidTransition(_("该事项已公示。"))
+    suggestion.is_public = True
+    suggestion.published_at = timezone.now()
+    suggestion.save(update_fields=["is_public", "published_at", "updated_at"])
+    event_record(suggestion=suggestion, by=by, action=Action.PUBLISH, from_status=S.CLOSED)
+    return suggestion
+
+
+@transaction.atomic
+def follow_up_complete(*, follow_up: FollowUp, by: User, note: str) -> FollowUp:
+    """回头看 done: the result-B item was checked and is really solved (or recorded as it stands)."""
+    note = _required_text(note, "note", _("请填写回头看情况。"))
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    suggestion = _lock(follow_up.suggestion)
+    workflow.require(suggestion, Action.FOLLOW_UP, by)
+    if follow_up.done_at is not None:
+        raise workflow.InvalidTransition(_("该回头看事项已完成。"))
+    follow_up.done_at = timezone.now()
+    follow_up.done_by = by
+    follow_up.note = note
+    follow_up.save(update_fields=["done_at", "done_by", "note"])
+    event_record(suggestion=suggestion, by=by, action=Action.FOLLOW_UP, from_status=suggestion.status,
+                 assignment=follow_up.assignment, note=note)
+    return follow_up
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification, by: User) -> Notification:
+    if notification.recipient_id != by.pk:
+        raise workflow.ActionNotPermitted(_("只能标记自己的通知。"))
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification

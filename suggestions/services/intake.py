@@ -1,0 +1,312 @@
+"""提 and 梳理: submitting a suggestion, and the staff's review (accept, decline, resolve on the
+spot, merge, convert to a deputy's suggestion, escalate)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from liaison.models import Role, User
+from liaison.scoping import in_scope
+from stations.models import Region
+from suggestions import workflow
+from suggestions.models import (
+    Action,
+    Category,
+    DeputyRole,
+    NotificationKind,
+    Result,
+    Route,
+    Session,
+    Source,
+    Status,
+    Suggestion,
+    SuggestionDeputy,
+    SuggestionKind,
+)
+from suggestions.notify import notify
+from suggestions.selectors import deputy_users, responsible_staff
+
+from .attachments import _attach
+from .events import _link, _lock, _required_text, _set_status, event_record
+
+S = Status
+
+
+# --- 提: submit -----------------------------------------------------------------------------
+@transaction.atomic
+def suggestion_submit(
+    *,
+    kind: str,
+    title: str,
+    content: str,
+    region: Region,
+    by: User | None = None,
+    category: Category | None = None,
+    station=None,
+    reception=None,
+    submitter_name: str = "",
+    submitter_phone: str = "",
+    deputies: Sequence = (),
+    session: str = "",
+    source: str | None = None,
+    attachments: Sequence = (),
+) -> Suggestion:
+    """提: record a voter's opinion or a deputy's suggestion; it gets its tracking code at once.
+
+    `by` is None for the public (a voter's opinion from the QR page or `public/opinions/`);
+    staff submit inside their region; a deputy submits their own (they are put first if the
+    list leaves them out). `deputies` lists the lead first, then co-signers (附议); for an
+    opinion, the deputies who received it.
+    """
+    if kind not in SuggestionKind.values:
+        raise ValidationError({"kind": _("类型无效。")})
+    title = _required_text(title, "title", _("请填写标题。"))
+    content = _required_text(content, "content", _("请填写内容。"))
+    deputies = list(dict.fromkeys(deputies))
+    own_deputy_id = workflow.user_deputy_id(by) if by is not None else None
+
+    if by is None or not getattr(by, "is_authenticated", False):
+        by = None
+        if kind != SuggestionKind.OPINION:
+            raise workflow.ActionNotPermitted(_("代表建议须由代表或工作人员登录后提交。"))
+        source = source or Source.PUBLIC
+    elif by.is_superuser or (by.role == Role.STAFF and in_scope(by, region.code)):
+        source = source or (Source.RECEPTION if reception is not None else Source.STAFF)
+    elif own_deputy_id is not None:
+        if own_deputy_id not in [d.pk for d in deputies]:
+            deputies.insert(0, by.deputy)
+        source = source or Source.DEPUTY
+    else:
+        raise workflow.ActionNotPermitted(_("您无权在该区划提交意见建议。"))
+
+    if kind == SuggestionKind.DEPUTY_SUGGESTION:
+        if not deputies:
+            raise ValidationError({"deputies": _("代表建议须有领衔代表。")})
+        session = session or Session.INTERIM
+        if session not in Session.values:
+            raise ValidationError({"session": _("提出时间段无效。")})
+    elif session:
+        raise ValidationError({"session": _("群众意见不填写提出时间段。")})
+    if category is not None and not category.is_active:
+        raise ValidationError({"category": _("该类别已停用。")})
+    if source not in Source.values:
+        raise ValidationError({"source": _("来源无效。")})
+
+    suggestion = Suggestion.objects.create(
+        kind=kind,
+        title=title[:200],
+        content=content,
+        category=category,
+        region=region,
+        station=station,
+        reception=reception,
+        submitter_name=(submitter_name or "").strip()[:50],
+        submitter_phone=(submitter_phone or "").strip()[:20],
+        submitted_by=by,
+        source=source,
+        session=session,
+        status=S.SUBMITTED,
+    )
+    SuggestionDeputy.objects.bulk_create(
+        SuggestionDeputy(
+            suggestion=suggestion,
+            deputy=deputy,
+            role=DeputyRole.LEAD if i == 0 else DeputyRole.CO_SIGNER,
+            order=i,
+        )
+        for i, deputy in enumerate(deputies)
+    )
+    for uploaded in attachments:
+        _attach(suggestion, uploaded, by)
+    event_record(suggestion=suggestion, by=by, action=Action.SUBMIT, to_status=S.SUBMITTED,
+                 data={"source": source})
+    notify(
+        recipients=responsible_staff(suggestion),
+        kind=NotificationKind.NOTICE,
+        title=_("新的意见建议：%(title)s") % {"title": title[:80]},
+        body=_("%(link)s 已提交，请及时审核受理。") % {"link": _link(suggestion)},
+        suggestion=suggestion,
+    )
+    return suggestion
+
+
+# --- 梳理: review ------------------------------------------------------------------------------
+@transaction.atomic
+def suggestion_accept(*, suggestion: Suggestion, by: User, note: str = "") -> Suggestion:
+    """受理: staff take the suggestion in for assignment."""
+    suggestion = _lock(suggestion)
+    workflow.require(suggestion, Action.ACCEPT, by)
+    _set_status(suggestion, S.ACCEPTED)
+    event_record(suggestion=suggestion, by=by, action=Action.ACCEPT, from_status=S.SUBMITTED, note=note)
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_decline(*, suggestion: Suggestion, by: User, reason: str) -> Suggestion:
+    """不予受理: staff decline it, with the reason the submitter is told."""
+    reason = _required_text(reason, "reason", _("请填写不予受理的理由。"))
+    suggestion = _lock(suggestion)
+    workflow.require(suggestion, Action.DECLINE, by)
+    _set_status(suggestion, S.DECLINED)
+    event_record(suggestion=suggestion, by=by, action=Action.DECLINE, from_status=S.SUBMITTED, note=reason)
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_resolve_on_spot(
+    *, suggestion: Suggestion, by: User, note: str, result: str = Result.A
+) -> Suggestion:
+    """代表即办: solved on the spot; the note is the reply, and the suggestion awaits evaluation."""
+    note = _required_text(note, "note", _("请填写即办情况。"))
+    if result not in Result.values:
+        raise ValidationError({"result": _("办理结果无效。")})
+    suggestion = _lock(suggestion)
+    workflow.require(suggestion, Action.RESOLVE_ON_SPOT, by)
+    suggestion.route = Route.ON_SPOT
+    suggestion.result = result
+    suggestion.replied_at = timezone.now()
+    _set_status(suggestion, S.REPLIED, "route", "result", "replied_at")
+    event_record(suggestion=suggestion, by=by, action=Action.RESOLVE_ON_SPOT, from_status=S.SUBMITTED,
+                 note=note, data={"result": result})
+    notify(
+        recipients=deputy_users(suggestion),
+        kind=NotificationKind.REPLIED,
+        title=_("意见建议已即办：%(title)s") % {"title": suggestion.title[:80]},
+        body=_("%(link)s 已即办，请评价。") % {"link": _link(suggestion)},
+        suggestion=suggestion,
+    )
+    return suggestion
+
+
+def _final_target(suggestion: Suggestion) -> Suggestion:
+    current = suggestion
+    for _hop in range(10):
+        if current.status != S.MERGED or current.merged_into_id is None:
+            return current
+        current = Suggestion.objects.get(pk=current.merged_into_id)
+    return current
+
+
+@transaction.atomic
+def suggestion_merge(*, suggestion: Suggestion, by: User, into: Suggestion, note: str = "") -> Suggestion:
+    """并案: the suggestion is handled as part of `into`; its submitter follows that one's progress
+    by their own tracking code."""
+    suggestion = _lock(suggestion)
+    workflow.require(suggestion, Action.MERGE, by)
+    into = Suggestion.objects.get(pk=into.pk)
+    if into.pk == suggestion.pk:
+        raise ValidationError({"into": _("不能并入自身。")})
+    if into.status in (S.MERGED, S.DECLINED):
+        raise ValidationError({"into": _("不能并入已并案或不予受理的事项。")})
+    if not (by.is_superuser or in_scope(by, into.handling_region_id)):
+        raise ValidationError({"into": _("只能并入本区划的事项。")})
+    suggestion.merged_into = into
+    _set_status(suggestion, S.MERGED, "merged_into")
+    event_record(suggestion=suggestion, by=by, action=Action.MERGE, from_status=S.SUBMITTED, note=note,
+                 data={"into": into.code})
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_convert_to_deputy_suggestion(
+    *,
+    suggestion: Suggestion,
+    by: User,
+    deputies: Sequence = (),
+    title: str = "",
+    content: str = "",
+    category: Category | None = None,
+    note: str = "",
+) -> Suggestion:
+    """转为闭会建议: a deputy takes a voter's opinion up as their own suggestion between sessions.
+
+    Creates the deputy's suggestion (returned) and marks the opinion merged into it, so the
+    voter's tracking code follows the new one.
+    """
+    opinion = _lock(suggestion)
+    workflow.require(opinion, Action.CONVERT, by)
+    if opinion.kind != SuggestionKind.OPINION:
+        raise workflow.InvalidTransition(_("只有群众意见可以转为闭会建议。"))
+    deputies = list(dict.fromkeys(deputies))
+    if not deputies:
+        own = workflow.user_deputy_id(by)
+        if own is not None:
+            deputies = [by.deputy]
+        else:
+            deputies = [link.deputy for link in opinion.deputy_links.select_related("deputy").order_by("order", "id")]
+    if not deputies:
+        raise ValidationError({"deputies": _("请指定领衔代表。")})
+    from_status = opinion.status
+    converted = Suggestion.objects.create(
+        kind=SuggestionKind.DEPUTY_SUGGESTION,
+        session=Session.INTERIM,
+        title=(title or opinion.title).strip()[:200],
+        content=(content or opinion.content).strip(),
+        category=category or opinion.category,
+        region=opinion.region,
+        station=opinion.station,
+        reception=opinion.reception,
+        submitted_by=by,
+        source=Source.DEPUTY if workflow.user_deputy_id(by) is not None else Source.STAFF,
+        converted_from=opinion,
+        escalated_to=opinion.escalated_to,
+        status=S.SUBMITTED,
+    )
+    SuggestionDeputy.objects.bulk_create(
+        SuggestionDeputy(suggestion=converted, deputy=d, role=DeputyRole.LEAD if i == 0 else DeputyRole.CO_SIGNER, order=i)
+        for i, d in enumerate(deputies)
+    )
+    event_record(suggestion=converted, by=by, action=Action.SUBMIT, to_status=S.SUBMITTED,
+                 note=_("由群众意见 %(code)s 转为闭会建议。") % {"code": opinion.code},
+                 data={"converted_from": opinion.code})
+    opinion.merged_into = converted
+    _set_status(opinion, S.MERGED, "merged_into")
+    event_record(suggestion=opinion, by=by, action=Action.CONVERT, from_status=from_status, note=note,
+                 data={"into": converted.code})
+    notify(
+        recipients=responsible_staff(converted),
+        kind=NotificationKind.NOTICE,
+        title=_("群众意见转为闭会建议：%(title)s") % {"title": converted.title[:80]},
+        body=_("%(link)s 请审核受理。") % {"link": _link(converted)},
+        suggestion=converted,
+    )
+    return converted
+
+
+@transaction.atomic
+def suggestion_escalate(
+    *, suggestion: Suggestion, by: User, to_region: Region | None = None, note: str = ""
+) -> Suggestion:
+    """转报上级: pass the suggestion to the next-level congress; its staff review it from `submitted`.
+
+    `to_region` defaults to the parent of the region now responsible; it must be above it.
+    """
+    suggestion = _lock(suggestion)
+    workflow.require(suggestion, Action.ESCALATE, by)
+    current = suggestion.handling_region_id
+    if to_region is None:
+        to_region = Region.objects.filter(code=current).values_list("parent", flat=True).first()
+        to_region = Region.objects.filter(code=to_region).first() if to_region else None
+        if to_region is None:
+            raise ValidationError({"to_region": _("已是最高一级，无法转报上级。")})
+    if not (current.startswith(to_region.code) and len(to_region.code) < len(current)):
+        raise ValidationError({"to_region": _("只能转报至上级区划。")})
+    from_status = suggestion.status
+    suggestion.escalated_to = to_region
+    suggestion.escalated_at = timezone.now()
+    _set_status(suggestion, S.SUBMITTED, "escalated_to", "escalated_at")
+    event_record(suggestion=suggestion, by=by, action=Action.ESCALATE, from_status=from_status, note=note,
+                 data={"to_region": to_region.code})
+    notify(
+        recipients=responsible_staff(suggestion),
+        kind=NotificationKind.NOTICE,
+        title=_("下级转报的意见建议：%(title)s") % {"title": suggestion.title[:80]},
+        body=_("%(link)s 已转报，请审核受理。") % {"link": _link(suggestion)},
+        suggestion=suggestion,
+    )
+    return suggestion

@@ -1,0 +1,278 @@
+"""Staging: the cohort of a period in TEMPORARY tables, down to one narrow row of 0/1 flags and
+working-day spans per suggestion (`StatFact`), which every grouping then sums."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from liaison.regions import within
+from suggestions.calendar import WorkCalendar
+from suggestions.models import (
+    AssignmentRole,
+    AssignmentStatus,
+    DeputyRole,
+    Evaluation,
+    Rating,
+    Result,
+    Route,
+    StatEvaluationFact,
+    StatFact,
+    StatStage,
+    Status,
+    StatWorkday,
+    Suggestion,
+    SuggestionKind,
+    Supervision,
+)
+from suggestions.stats.periods import reference_day, start_of
+
+S = Status
+
+ACCEPTED_STATUSES = (S.ACCEPTED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.CLOSED)
+OPEN_STATUSES = (S.ASSIGNED, S.HANDLING)
+ACTIVE_LEAD_STATUSES = (AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.REPLIED)
+OPEN_LEAD_STATUSES = (AssignmentStatus.PENDING, AssignmentStatus.SIGNED)
+
+
+def qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def compile_sql(queryset: QuerySet) -> tuple[str, tuple]:
+    return queryset.query.get_compiler(connection=connection).as_sql()
+
+
+def _drop(*models) -> None:
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"DROP TABLE IF EXISTS {qn(model._meta.db_table)}")
+
+
+def _materialize(model, queryset: QuerySet) -> None:
+    """CREATE TEMPORARY TABLE <model's table> AS <the queryset's SELECT>."""
+    sql, params = compile_sql(queryset)
+    table = qn(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {sql}", params)
+        if connection.vendor == "postgresql":
+            # Temporary tables have no statistics until analysed; the joins need them.
+            cursor.execute(f"ANALYZE {table}")
+
+
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _local_date(field_name: str) -> TruncDate:
+    return TruncDate(field_name, tzinfo=timezone.get_default_timezone())
+
+
+def _stage_workdays(first: datetime.date, last: datetime.date) -> None:
+    """The working-day calendar of [first, last] (a bounded set of dates, from WorkCalendar)."""
+    table = qn(StatWorkday._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {table} ({qn('f_day')} date PRIMARY KEY, {qn('f_ordinal')} integer NOT NULL)"
+        )
+    calendar = WorkCalendar()
+    rows, ordinal, day = [], 0, first
+    while day <= last:
+        if calendar.is_workday(day):
+            ordinal += 1
+        rows.append(StatWorkday(day=day, ordinal=ordinal))
+        day += datetime.timedelta(days=1)
+    StatWorkday.objects.bulk_create(rows, batch_size=1000)
+
+
+def cohort(*, region: str, start: datetime.date, end: datetime.date) -> QuerySet[Suggestion]:
+    """The suggestions collected in [start, end] (local dates) in `region`'s subtree."""
+    queryset = Suggestion.objects.filter(
+        created_at__gte=start_of(start), created_at__lt=start_of(end + datetime.timedelta(days=1))
+    )
+    if region:
+        queryset = queryset.filter(within(region))
+    return queryset.order_by()
+
+
+def _stage_evaluations(suggestions: QuerySet[Suggestion]) -> None:
+    evaluations = (
+        Evaluation.objects.filter(suggestion__in=suggestions.values("pk"))
+        .order_by()
+        .values(f_suggestion=F("suggestion_id"))
+        .annotate(
+            f_best=Max(
+                Case(
+                    When(rating=Rating.SATISFIED, then=Value(3)),
+                    When(rating=Rating.BASICALLY_SATISFIED, then=Value(2)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+        )
+    )
+    _materialize(StatEvaluationFact, evaluations)
+
+
+def _stage_suggestions(suggestions: QuerySet[Suggestion], *, groups: bool = True) -> None:
+    """Without `groups` (the live summary: totals, categories, units), the joins that only the
+    station, deputy and unit-region groupings need are left out."""
+    suggestions = suggestions.annotate(
+        stat_lead=FilteredRelation(
+            "assignments",
+            condition=Q(assignments__role=AssignmentRole.LEAD, assignments__status__in=ACTIVE_LEAD_STATUSES),
+        ),
+    )
+    if groups:
+        suggestions = suggestions.annotate(
+            stat_lead_deputy=FilteredRelation("deputy_links", condition=Q(deputy_links__role=DeputyRole.LEAD)),
+        )
+        grouped = {
+            "f_station": F("station_id"),
+            "f_station_region": F("station__region_id"),
+            "f_unit_region": F("stat_lead__unit__region_id"),
+            "f_deputy": F("stat_lead_deputy__deputy_id"),
+            "f_deputy_region": F("stat_lead_deputy__deputy__region_id"),
+        }
+    else:
+        grouped = {
+            "f_station": Value(None, output_field=BigIntegerField()),
+            "f_station_region": Value(None, output_field=CharField()),
+            "f_unit_region": Value(None, output_field=CharField()),
+            "f_deputy": Value(None, output_field=BigIntegerField()),
+            "f_deputy_region": Value(None, output_field=CharField()),
+        }
+    rows = suggestions.values(
+        f_id=F("id"),
+        f_region=F("region_id"),
+        f_category=F("category_id"),
+        f_unit=F("stat_lead__unit_id"),
+        **grouped,
+        f_kind=F("kind"),
+        f_status=F("status"),
+        f_route=F("route"),
+        f_supervision=F("supervision"),
+        f_result=F("result"),
+        f_rehandled=_flag(Q(rehandle_count__gt=0)),
+        f_fed_back=_flag(Q(fed_back_at__isnull=False)),
+        f_best_rating=F("stat_evaluation_fact__best"),
+        f_lead_status=F("stat_lead__status"),
+        f_lead_deadline=F("stat_lead__deadline"),
+        f_created=_local_date("created_at"),
+        f_replied=_local_date("replied_at"),
+        f_closed=_local_date("closed_at"),
+        f_lead_assigned=_local_date("stat_lead__created_at"),
+        f_lead_replied=_local_date("stat_lead__replied_at"),
+    )
+    _materialize(StatStage, rows)
+
+
+def _span(later: str, earlier: str, condition: Q | None = None) -> Case:
+    """Working days from `earlier` to `later` (both StatStage dates), None when either is
+    missing or the dates are the wrong way round (bad data counts nowhere)."""
+    return Case(
+        When((condition or Q()) & Q(**{f"{later}__ordinal__gte": F(f"{earlier}__ordinal")}),
+             then=F(f"{later}__ordinal") - F(f"{earlier}__ordinal")),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+
+
+def _stage_facts(reference: datetime.date) -> None:
+    lead_replied = Q(lead_status=AssignmentStatus.REPLIED, lead_replied__isnull=False)
+    rows = StatStage.objects.values(
+        f_id=F("id"),
+        f_region=F("region"),
+        f_station=F("station"),
+        f_station_region=F("station_region"),
+        f_category=F("category"),
+        f_unit=F("unit"),
+        f_unit_region=F("unit_region"),
+        f_deputy=F("deputy"),
+        f_deputy_region=F("deputy_region"),
+        f_created=F("created_id"),
+        f_deputy_suggestion=_flag(Q(kind=SuggestionKind.DEPUTY_SUGGESTION)),
+        f_declined=_flag(Q(status=S.DECLINED)),
+        f_merged=_flag(Q(status=S.MERGED)),
+        f_accepted=_flag(Q(status__in=ACCEPTED_STATUSES)),
+        f_on_spot=_flag(Q(route=Route.ON_SPOT, replied__isnull=False)),
+        f_assigned=_flag(Q(lead_status__isnull=False)),
+        f_replied=_flag(Q(replied__isnull=False)),
+        f_replied_on_time=_flag(lead_replied & Q(lead_replied_id__lte=F("lead_deadline"))),
+        f_replied_late=_flag(lead_replied & Q(lead_replied_id__gt=F("lead_deadline"))),
+        f_overdue=_flag(
+            Q(status__in=OPEN_STATUSES, lead_status__in=OPEN_LEAD_STATUSES, lead_deadline__lt=reference)
+        ),
+        f_closed=_flag(Q(status=S.CLOSED)),
+        f_fed_back=F("fed_back"),
+        f_result_a=_flag(Q(result=Result.A, replied__isnull=False)),
+        f_result_b=_flag(Q(result=Result.B, replied__isnull=False)),
+        f_result_c=_flag(Q(result=Result.C, replied__isnull=False)),
+        f_result_d=_flag(Q(result=Result.D, replied__isnull=False)),
+        f_evaluated=_flag(Q(best_rating__isnull=False)),
+        f_satisfied=_flag(Q(best_rating=3)),
+        f_basically_satisfied=_flag(Q(best_rating=2)),
+        f_unsatisfied=_flag(Q(best_rating=1)),
+        f_supervised=_flag(~Q(supervision=Supervision.NONE)),
+        f_key_supervised=_flag(Q(supervision=Supervision.KEY)),
+        f_rehandled=F("rehandled"),
+        f_assign_days=_span("lead_assigned", "created"),
+        f_handle_days=_span("lead_replied", "lead_assigned", lead_replied),
+        f_close_days=_span("closed", "replied", Q(status=S.CLOSED)),
+        f_total_days=_span("closed", "created", Q(status=S.CLOSED)),
+    )
+    _materialize(StatFact, rows)
+
+
+def tune_session() -> None:
+    """Settings for this transaction's aggregate queries (PostgreSQL).
+
+    The groupings hash many keys with ~35 sums each: give them memory. And no JIT: compiling
+    these wide expressions costs seconds (the planner, seeing many rows, always asks for it)
+    and saves less than that on a year of a province's suggestions (docs/benchmarks.md).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL jit = off")
+
+
+@contextmanager
+def staged_facts(*, region: str, start: datetime.date, end: datetime.date,
+                 reference: datetime.date | None = None, groups: bool = True) -> Iterator[QuerySet[StatFact]]:
+    """Stage the cohort of [start, end] in `region` and yield StatFact's queryset over it.
+
+    Must run inside a transaction (the caller's `atomic`); the tables are dropped on exit.
+    Without `groups`, only totals, categories and lead units can be grouped by.
+    """
+    reference = reference or reference_day(end)
+    today = timezone.localdate()
+    suggestions = cohort(region=region, start=start, end=end)
+    try:
+        _stage_workdays(start, max(end, today) + datetime.timedelta(days=1))
+        _stage_evaluations(suggestions)
+        _stage_suggestions(suggestions, groups=groups)
+        _stage_facts(reference)
+        yield StatFact.objects.all()
+    finally:
+        _drop(StatFact, StatStage, StatEvaluationFact, StatWorkday)

@@ -1,0 +1,235 @@
+"""The public's pages, no account: 提 (the opinion forms for an area, a station's and a
+deputy's QR code), 查 (progress by tracking code) and the published results."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from deputies.models import Deputy, StationMembership
+from liaison.qr import public_url, qr_response, qr_svg
+from liaison.regions import CODE_LENGTHS
+from stations.models import Region, Station
+from suggestions import selectors, services
+from suggestions.forms import OpinionForm, TrackForm
+from suggestions.models import (
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    Evaluation,
+    Source,
+    Status,
+    Suggestion,
+    SuggestionDeputy,
+    SuggestionKind,
+)
+from suggestions.views.helpers import PAGE_SIZE, WORKFLOW_ERRORS, apply_validation_error
+
+logger = logging.getLogger(__name__)
+# A voter may write for a county or anything below it; above that nobody knows who handles it.
+MIN_OPINION_REGION_LENGTH = 6
+
+
+def _throttle_rate() -> tuple[int, int]:
+    """The public write limit, shared with the API's `public` throttle (e.g. "20/hour")."""
+    rate = settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}).get("public") or "20/hour"
+    number, period = rate.split("/")
+    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period.strip()[0]]
+    return int(number), seconds
+
+
+def _throttled(request, scope: str) -> bool:
+    """Count one public write from this address; True once the limit is passed.
+
+    Cache-based, so every worker process shares the count (Redis, or the file cache on a bare
+    machine). The address is the connection's: a reverse proxy must pass the client's.
+    """
+    limit, window = _throttle_rate()
+    key = f"liaison:web-throttle:{scope}:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit
+
+
+# --- 提: the public opinion forms -------------------------------------------------------------
+
+
+def _opinion_page(request, *, region: Region, station: Station | None = None, deputy: Deputy | None = None, target: str):
+    form = OpinionForm(request.POST if request.method == "POST" else None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if _throttled(request, "opinion"):
+            return render(request, "suggestions/throttled.html", status=429)
+        if form.is_spam():
+            logger.info("opinion honeypot filled from %s", request.META.get("REMOTE_ADDR"))
+            form.add_error(None, _("提交未成功，请稍后再试。"))
+            status = 400
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                suggestion = services.suggestion_submit(
+                    kind=SuggestionKind.OPINION,
+                    title=data["title"],
+                    content=data["content"],
+                    region=region,
+                    by=None,
+                    category=data["category"],
+                    station=station,
+                    submitter_name=data["submitter_name"],
+                    submitter_phone=data["submitter_phone"],
+                    deputies=[deputy] if deputy is not None else [],
+                    source=Source.PUBLIC,
+                    attachments=data["attachments"],
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            except WORKFLOW_ERRORS as error:
+                form.add_error(None, str(error))
+            else:
+                request.session["opinion_code"] = suggestion.code
+                return redirect("suggestions:opinion_done")
+    return render(
+        request,
+        "suggestions/opinion_form.html",
+        {"form": form, "region": region, "station": station, "deputy": deputy, "target": target},
+        status=status,
+    )
+
+
+def opinion(request):
+    """反映意见建议 for a region: drill down to a county or township, then write."""
+    code = (request.GET.get("region") or request.POST.get("region") or "").strip()
+    region = None
+    if code:
+        if not code.isdigit() or len(code) not in CODE_LENGTHS:
+            raise Http404("bad region code")
+        region = get_object_or_404(Region, code=code)
+    if region is not None and len(region.code) >= MIN_OPINION_REGION_LENGTH:
+        return _opinion_page(request, region=region, target=region.full_name)
+    children = Region.objects.filter(parent=region) if region else Region.objects.filter(parent__isnull=True)
+    return render(
+        request,
+        "suggestions/opinion_region.html",
+        {"region": region, "breadcrumb": (region.ancestors() + [region]) if region else [], "children": children.order_by("code")},
+    )
+
+
+def opinion_station(request, station_id: int):
+    """The page a station's QR code (一家一码) opens: write to this station."""
+    station = get_object_or_404(Station.objects.filter(is_active=True).select_related("region"), pk=station_id)
+    return _opinion_page(request, region=station.region, station=station, target=station.name)
+
+
+def opinion_deputy(request, deputy_id: int):
+    """The page a deputy's QR code (一人一码) opens: write to this deputy. The opinion belongs
+    to the region of the deputy's (first) station, where it will be handled."""
+    deputy = get_object_or_404(Deputy.objects.only("id", "name", "region_id"), pk=deputy_id)
+    membership = (
+        StationMembership.objects.filter(deputy=deputy, station__is_active=True)
+        .select_related("station__region")
+        .order_by("station__name", "id")
+        .first()
+    )
+    region = membership.station.region if membership else Region.objects.get(code=deputy.region_id)
+    return _opinion_page(
+        request,
+        region=region,
+        station=membership.station if membership else None,
+        deputy=deputy,
+        target=_("%(name)s代表") % {"name": deputy.name},
+    )
+
+
+def _track_url(request, code: str) -> str:
+    return public_url(request, reverse("suggestions:track_detail", args=[code]))
+
+
+def opinion_done(request):
+    """提交成功: the tracking code (一事一码) and its QR code, to keep."""
+    code = request.session.get("opinion_code")
+    if not code:
+        return redirect("suggestions:track")
+    url = _track_url(request, code)
+    return render(
+        request,
+        "suggestions/opinion_done.html",
+        {"code": code, "track_url": url, "qr": qr_svg(url, title=_("查询码 %(code)s 的二维码") % {"code": code})},
+    )
+
+
+# --- tracking and published results -----------------------------------------------------------
+
+
+def track(request):
+    form = TrackForm(request.GET or None)
+    if form.is_valid():
+        return redirect("suggestions:track_detail", code=form.cleaned_data["code"])
+    return render(request, "suggestions/track.html", {"form": form})
+
+
+def track_detail(request, code: str):
+    """查询进度: the stages by tracking code; no names, phones or notes (selectors.track)."""
+    view = selectors.track(code)
+    if view is None:
+        raise Http404("unknown tracking code")
+    current = view.current
+    url = _track_url(request, view.suggestion.code)
+    evaluation = None
+    if current.status == Status.CLOSED:
+        evaluation = Evaluation.objects.filter(suggestion=current).order_by("-round", "-id").first()
+    return render(
+        request,
+        "suggestions/track_detail.html",
+        {
+            "view": view,
+            "suggestion": view.suggestion,
+            "current": current,
+            "evaluation": evaluation,
+            "track_url": url,
+            "qr": qr_svg(url, title=_("查询码 %(code)s 的二维码") % {"code": view.suggestion.code}),
+        },
+    )
+
+
+def track_qr(request, code: str, fmt: str):
+    view = selectors.track(code)
+    if view is None:
+        raise Http404("unknown tracking code")
+    return qr_response(_track_url(request, view.suggestion.code), fmt=fmt, filename=f"track-{view.suggestion.code}")
+
+
+def published(request):
+    """办理结果公示: closed suggestions staff published — the issue, the receiving deputy, the
+    dates, the handling and the evaluation. Never who submitted it."""
+    query = " ".join((request.GET.get("q") or "")[:50].split())
+    suggestions = (
+        Suggestion.objects.filter(is_public=True)
+        .select_related("category", "region", "station")
+        .prefetch_related(
+            Prefetch("deputy_links", queryset=SuggestionDeputy.objects.select_related("deputy").order_by("order", "id")),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(role=AssignmentRole.LEAD, status=AssignmentStatus.REPLIED).select_related("unit"),
+                to_attr="lead_replies",
+            ),
+            Prefetch("evaluations", queryset=Evaluation.objects.order_by("-round", "-id"), to_attr="ratings"),
+        )
+        .order_by("-published_at", "-id")
+    )
+    if query:
+        suggestions = suggestions.filter(Q(title__icontains=query) | Q(content__icontains=query))
+    page = Paginator(suggestions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "suggestions/published.html", {"page": page, "query": query})

@@ -1,0 +1,27 @@
+"""The demo city's network: the hub, a station per township, points, homes and studios."""
+
+import pytest
+
+from demo.network import CITY_CODE, HUB_NAME, RECEPTION_DAY
+from stations.models import RegionLevel, Station, StationKind
+from tests.demo.conftest import SCALE
+
+pytestmark = pytest.mark.django_db
+
+
+def test_small_city_has_a_hub_a_station_per_township_and_points_under_them(small_city):
+    hub = Station.objects.get(kind=StationKind.HUB)
+    assert hub.name == HUB_NAME
+    assert hub.region_id == CITY_CODE
+    stations = Station.objects.filter(kind=StationKind.STATION, is_industry=False)
+    assert stations.count() == small_city["stations"]["station"] - 1 == round(149 * SCALE)
+    assert all(s.region.level == RegionLevel.TOWNSHIP and s.parent_id == hub.pk for s in stations)
+    points = Station.objects.filter(kind=StationKind.POINT).select_related("parent")
+    assert points.count() == round(391 * SCALE)
+    for point in points:
+        assert point.parent.kind == StationKind.STATION
+        assert point.region_id == point.parent.region_id
+    assert Station.objects.filter(kind=StationKind.STATION, is_industry=True).count() == 1
+    assert Station.objects.filter(kind=StationKind.HOME).count() == 4
+    assert Station.objects.filter(kind=StationKind.STUDIO).count() == 2
+    assert set(Station.objects.values_list("reception_day", flat=True)) == {RECEPTION_DAY}

@@ -36,6 +36,7 @@ from . import workflow
 from .calendar import WorkCalendar
 from .conf import route_deadline_days, setting
 from .models import (
+    OPEN_SUGGESTION_STATUSES,
     Action,
     Assignment,
     AssignmentRole,
@@ -183,7 +184,7 @@ def _check(
     for field, value, needed_depth in dates[1:]:
         if value is not None and depth < needed_depth and not (field == "accepted_on" and status == S.DECLINED):
             add(field, _("状态为「%(status)s」的事项不应填写此日期。") % {"status": S(status).label})
-    if status in (S.ASSIGNED, S.HANDLING) or (depth >= 4 and not on_spot):
+    if status in OPEN_SUGGESTION_STATUSES or (depth >= 4 and not on_spot):
         if assigned_on is None:
             add("assigned_on", _("已交办的事项请填写交办日期。"))
     if depth >= 4 and replied_on is None:
@@ -332,7 +333,7 @@ def suggestion_import_historical(
         deadline = WorkCalendar().add_working_days(assigned_on, route_deadline_days(route))
     if status in (S.REPLIED, S.CLOSED) and accepted_on is None:
         accepted_on = assigned_on if route != Route.ON_SPOT else None
-    if status in (S.ASSIGNED, S.HANDLING) and accepted_on is None:
+    if status in OPEN_SUGGESTION_STATUSES and accepted_on is None:
         accepted_on = assigned_on
 
     errors = _check(

@@ -19,10 +19,13 @@ from suggestions.api.actions import (
 )
 from suggestions.api.base import CONFLICT, OVERDUE_TIER_CHOICES, ActionObjectMixin
 from suggestions.filters import AssignmentFilter
-from suggestions.models import Assignment, Contact
-from suggestions.selectors import (
+from suggestions.models import (
     LIVE_SUGGESTION_STATUSES,
     OPEN_ASSIGNMENT_STATUSES,
+    Assignment,
+    Contact,
+)
+from suggestions.selectors import (
     OverdueTier,
     assignment_list,
     tier_bounds,

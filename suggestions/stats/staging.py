@@ -27,6 +27,8 @@ from django.utils import timezone
 from liaison.regions import within
 from suggestions.calendar import WorkCalendar
 from suggestions.models import (
+    OPEN_ASSIGNMENT_STATUSES,
+    OPEN_SUGGESTION_STATUSES,
     AssignmentRole,
     AssignmentStatus,
     DeputyRole,
@@ -48,9 +50,7 @@ from suggestions.stats.periods import reference_day, start_of
 S = Status
 
 ACCEPTED_STATUSES = (S.ACCEPTED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.CLOSED)
-OPEN_STATUSES = (S.ASSIGNED, S.HANDLING)
 ACTIVE_LEAD_STATUSES = (AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.REPLIED)
-OPEN_LEAD_STATUSES = (AssignmentStatus.PENDING, AssignmentStatus.SIGNED)
 
 
 def qn(name: str) -> str:
@@ -221,7 +221,7 @@ def _stage_facts(reference: datetime.date) -> None:
         f_replied_on_time=_flag(lead_replied & Q(lead_replied_id__lte=F("lead_deadline"))),
         f_replied_late=_flag(lead_replied & Q(lead_replied_id__gt=F("lead_deadline"))),
         f_overdue=_flag(
-            Q(status__in=OPEN_STATUSES, lead_status__in=OPEN_LEAD_STATUSES, lead_deadline__lt=reference)
+            Q(status__in=OPEN_SUGGESTION_STATUSES, lead_status__in=OPEN_ASSIGNMENT_STATUSES, lead_deadline__lt=reference)
         ),
         f_closed=_flag(Q(status=S.CLOSED)),
         f_fed_back=F("fed_back"),

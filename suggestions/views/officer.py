@@ -17,7 +17,14 @@ from django.views.decorators.http import require_POST
 from liaison.models import Role
 from suggestions import selectors, services, workflow
 from suggestions.forms import AttachForm, ContactForm, EmptyForm, ReasonForm, ReplyForm
-from suggestions.models import Action, Assignment, AssignmentRole, AssignmentStatus
+from suggestions.models import (
+    LIVE_SUGGESTION_STATUSES,
+    OPEN_ASSIGNMENT_STATUSES,
+    Action,
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+)
 from suggestions.views.helpers import (
     PAGE_SIZE,
     WORKFLOW_ERRORS,
@@ -38,7 +45,7 @@ def inbox(request):
     assignments = _officer_assignments(request).select_related("suggestion__region")
     if show == "open":
         assignments = assignments.filter(
-            status__in=selectors.OPEN_ASSIGNMENT_STATUSES, suggestion__status__in=selectors.LIVE_SUGGESTION_STATUSES
+            status__in=OPEN_ASSIGNMENT_STATUSES, suggestion__status__in=LIVE_SUGGESTION_STATUSES
         )
     elif show != "all":
         raise Http404("unknown filter")
@@ -78,7 +85,7 @@ def _assignment_context(
     allowed = workflow.allowed_actions(assignment, request.user)
     # After the reply the unit may still add documents (the stamped letter often comes later).
     replied = assignment.status == AssignmentStatus.REPLIED
-    if attach_form is None and replied and suggestion.status in selectors.LIVE_SUGGESTION_STATUSES:
+    if attach_form is None and replied and suggestion.status in LIVE_SUGGESTION_STATUSES:
         attach_form = AttachForm(prefix="attach")
     siblings = list(
         Assignment.objects.filter(suggestion=suggestion).select_related("unit").order_by("role", "id")

@@ -33,7 +33,15 @@ from suggestions.forms import (
     ResolveForm,
     SuperviseForm,
 )
-from suggestions.models import Action, Route, Status, Suggestion, Supervision, SupervisionBundle
+from suggestions.models import (
+    OPEN_SUGGESTION_STATUSES,
+    Action,
+    Route,
+    Status,
+    Suggestion,
+    Supervision,
+    SupervisionBundle,
+)
 from suggestions.views.helpers import (
     PAGE_SIZE,
     WORKFLOW_ERRORS,
@@ -234,7 +242,7 @@ def supervision(request):
     tab = request.GET.get("tab") or "overdue"
     if tab not in dict(SUPERVISION_TABS):
         raise Http404("unknown tab")
-    base = selectors.suggestion_list(user=request.user).filter(status__in=selectors.OPEN_SUGGESTION_STATUSES)
+    base = selectors.suggestion_list(user=request.user).filter(status__in=OPEN_SUGGESTION_STATUSES)
     counts = base.aggregate(
         overdue=Count("pk", filter=Q(overdue_tier__in=selectors.OverdueTier.LATE)),
         due_soon=Count("pk", filter=Q(overdue_tier=selectors.OverdueTier.DUE_SOON)),

@@ -5,25 +5,37 @@ user_list`): staff and leader accounts by their region, a deputy's account by th
 region, a unit officer's by the unit's. They create accounts only there, never superusers,
 and every account is written through `accounts.services` (the API's write path), which keeps
 an account's role, region and link (deputy record, unit) consistent. Leaders, deputies and
-unit officers manage no accounts. The action 签发 API 令牌 issues (or shows) the DRF token of
-the selected accounts; DRF's own token admin is re-registered with the same scope.
+unit officers manage no accounts.
+
+API tokens (API 令牌) can be issued and revoked here, never read: the database keeps only a
+digest (`accounts.models.ApiToken`). The action 签发 API 令牌 makes a new token for each
+selected account and shows the keys on one page, once (the page is not cached and the keys go
+into no message or log); API 令牌 lists the tokens of the accounts in scope (purpose, issued,
+last used, issued by) to issue one more or revoke them. The account's history names who issued
+or revoked a token for someone else.
 """
 
-# DRF registers its token admin when its admin module is imported; import it first so the
-# registration below can replace it (this app comes before rest_framework.authtoken).
-import rest_framework.authtoken.admin as drf_token_admin
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 from django.db.models import Exists, OuterRef, Q
-from django.utils.translation import gettext
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authtoken.models import Token, TokenProxy
 
+from accounts.models import ApiToken
 from accounts.selectors import may_manage_accounts, user_list
-from accounts.services import ADMIN_ROLES, token_issue, token_revoke, user_create, user_update
+from accounts.services import (
+    ADMIN_ROLES,
+    token_issue,
+    token_revoke,
+    token_revoke_one,
+    user_create,
+    user_update,
+)
 from liaison.admin_mixins import RoleScopedAdminMixin, adopt
 from liaison.models import Role, User
 from stations.admin_filters import RegionTreeFilter
@@ -144,7 +156,7 @@ class UserAdmin(AccountScopedMixin, DjangoUserAdmin):
     search_help_text = _("按用户名、姓名或手机号搜索")
     autocomplete_fields = ("region",)
     ordering = ("username",)
-    actions = ("issue_tokens",)
+    actions = ("issue_tokens", "revoke_tokens")
     region_path = "region__code"
     account_fields = ("name", "phone", "role", "region", "deputy", "unit", "is_active")
     fieldsets = (
@@ -163,7 +175,7 @@ class UserAdmin(AccountScopedMixin, DjangoUserAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(has_token=Exists(Token.objects.filter(user=OuterRef("pk"))))
+        return super().get_queryset(request).annotate(has_token=Exists(ApiToken.objects.filter(user=OuterRef("pk"))))
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -241,37 +253,107 @@ class UserAdmin(AccountScopedMixin, DjangoUserAdmin):
 
     @admin.action(description=_("签发 API 令牌"), permissions=["change"])
     def issue_tokens(self, request, queryset):
+        """A new token for each selected active account, its key shown on this page only."""
         issued, skipped = [], []
         for user in queryset.order_by("username"):
             if not user.is_active:
                 skipped.append(user.username)
                 continue
-            issued.append(f"{user.username}：{token_issue(user=user).key}")
-        if issued:
-            messages.success(request, gettext("API 令牌（已有的原样显示）：%(tokens)s") % {"tokens": "；".join(issued)})
+            issued.append((user, token_issue(user=user, name=gettext("后台签发"), by=request.user).key))
         if skipped:
             messages.warning(request, gettext("停用的账号不签发令牌：%(users)s") % {"users": "、".join(skipped)})
+        if not issued:
+            return None
+        return tokens_issued_page(self, request, issued)
+
+    @admin.action(description=_("作废全部 API 令牌"), permissions=["change"])
+    def revoke_tokens(self, request, queryset):
+        count = sum(token_revoke(user=user, by=request.user) for user in queryset)
+        messages.success(request, ngettext("已作废 %(count)d 个 API 令牌。", "已作废 %(count)d 个 API 令牌。", count) % {"count": count})
 
 
-admin.site.unregister(TokenProxy)
+def tokens_issued_page(model_admin, request, issued):
+    """The one page a new token's key is ever shown on (not cached, not logged)."""
+    response = TemplateResponse(
+        request,
+        "admin/accounts/tokens_issued.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": gettext("新签发的 API 令牌"),
+            "opts": model_admin.opts,
+            "issued": issued,
+            "tokens_url": "admin:accounts_apitoken_changelist",
+        },
+    )
+    add_never_cache_headers(response)
+    return response
 
 
-@admin.register(TokenProxy)
-class TokenAdmin(AccountScopedMixin, drf_token_admin.TokenAdmin):
-    """DRF's token admin, limited to the tokens of the accounts the user manages."""
+class ApiTokenAddForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ("user", "name")
 
+    def clean_user(self):
+        user = self.cleaned_data["user"]
+        if not user.is_active:
+            raise forms.ValidationError(gettext("停用的账号不签发令牌。"))
+        return user
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(AccountScopedMixin, admin.ModelAdmin):
+    """API 令牌 of the accounts the user manages: issue one more, or revoke; the key never
+    shows (only a digest is stored). Deleting a token revokes it."""
+
+    add_form = ApiTokenAddForm
+    list_display = ("user", "name", "created", "last_used", "issued_by")
+    list_select_related = ("user", "issued_by")
+    search_fields = ("user__username", "user__name", "name")
+    search_help_text = _("按用户名、姓名或用途搜索")
     autocomplete_fields = ("user",)
-    list_display = ("key", "user", "created")
-    list_select_related = ("user",)
+    readonly_fields = ("user", "name", "created", "last_used", "expiry", "issued_by")
+    fields = ("user", "name", "created", "last_used", "expiry", "issued_by")
 
     def scoped_queryset(self, request):
-        return TokenProxy.objects.filter(user__in=user_list(user=request.user).values("pk")).select_related("user")
+        return ApiToken.objects.filter(user__in=user_list(user=request.user).values("pk")).select_related(
+            "user", "issued_by"
+        )
 
     def object_in_scope(self, request, obj):
         return user_list(user=request.user).filter(pk=obj.user_id).exists()
 
+    def has_change_permission(self, request, obj=None):
+        return False  # a token is issued or revoked, never edited
+
+    def get_fields(self, request, obj=None):
+        return ("user", "name") if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.readonly_fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, **kwargs)
+
     def get_field_queryset(self, db, db_field, request):
         if db_field.name == "user":
-            return user_list(user=request.user).order_by("username")
+            return user_list(user=request.user).filter(is_active=True).order_by("username")
         return super().get_field_queryset(db, db_field, request)
 
+    def save_model(self, request, obj, form, change):
+        issued = token_issue(user=form.cleaned_data["user"], name=form.cleaned_data["name"], by=request.user)
+        obj.pk = issued.token.pk
+        obj._state.adding = False
+        obj._issued = issued
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return tokens_issued_page(self, request, [(obj._issued.token.user, obj._issued.key)])
+
+    def delete_model(self, request, obj):
+        token_revoke_one(token=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for token in queryset.select_related("user"):
+            token_revoke_one(token=token, by=request.user)

@@ -1,17 +1,26 @@
-"""Writes for accounts (账号) and API tokens.
+"""Writes for accounts (账号) and API tokens (API 令牌).
 
 Who may create which account is checked where the input arrives (the API serializer, the
 admin form): these functions assume the caller was allowed and keep the account's own
 invariants: a staff or leader account has a region and nothing else, a deputy's account is
 linked to exactly one deputy record, a unit officer's to a unit; nobody becomes a
 superuser here.
+
+An API token's key exists only in what `token_issue` returns: the database keeps its digest
+(`accounts.models.ApiToken`), so whoever issues a token sees its key once and nobody, staff
+included, can read it later. Tokens issued or revoked for someone else are written to the
+admin log of that account, naming who did it.
 """
 
+from typing import NamedTuple
+
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
 from liaison.errors import DomainError
 from liaison.models import Role
 
@@ -114,20 +123,69 @@ def user_update(
         unit = user.units.order_by("pk").first()
     _link(user, role=user.role, region=region, deputy=deputy, unit=unit)
     if password is not _UNSET or is_active is False:
-        # A new password or a disabled account ends the old API token.
-        Token.objects.filter(user=user).delete()
+        # A new password or a disabled account ends every API token of the account.
+        token_revoke(user=user)
     return user
 
 
-@transaction.atomic
-def token_issue(*, user) -> Token:
-    """The account's API token, created on first use (one token per account)."""
-    token, _created = Token.objects.get_or_create(user=user)
-    return token
+class InactiveAccount(DomainError):
+    """A disabled account gets no API token."""
+
+    status_code = 409
+    code = "account_inactive"
+
+
+class IssuedToken(NamedTuple):
+    """A new token and its key: the only time the key is known (it is stored hashed)."""
+
+    token: ApiToken
+    key: str
+
+
+def _log_for(user, *, by, message: str) -> None:
+    """Note on `user`'s admin history that `by` (someone else) did something to its tokens."""
+    if by is None or not getattr(by, "pk", None) or by.pk == user.pk:
+        return
+    LogEntry.objects.create(
+        user_id=by.pk,
+        content_type=ContentType.objects.get_for_model(user, for_concrete_model=False),
+        object_id=str(user.pk),
+        object_repr=str(user)[:200],
+        action_flag=CHANGE,
+        change_message=message,  # plain text: the admin history shows it as it is
+    )
 
 
 @transaction.atomic
-def token_revoke(*, user) -> int:
-    """Delete the account's API token; the next issue makes a new key. Returns how many went."""
-    deleted, _detail = Token.objects.filter(user=user).delete()
+def token_issue(*, user, name: str = "", by=None) -> IssuedToken:
+    """签发 API 令牌: a new token for `user` (their other tokens keep working).
+
+    Returns the token and its key; the key is not stored and cannot be shown again. `by`
+    is whoever issued it for `user` (staff in the admin), noted in the account's history.
+    """
+    if not user.is_active:
+        raise InactiveAccount(_("停用的账号不签发令牌。"))
+    token, key = ApiToken.objects.create(user=user, expiry=None, name=name[:100], issued_by=by)
+    _log_for(user, by=by, message=_("签发 API 令牌：%(name)s") % {"name": name or "—"})
+    return IssuedToken(token=token, key=key)
+
+
+@transaction.atomic
+def token_revoke(*, user, keep: ApiToken | None = None, by=None) -> int:
+    """作废 API 令牌: end every token of `user` (all but `keep`). Returns how many went."""
+    tokens = ApiToken.objects.filter(user=user)
+    if keep is not None:
+        tokens = tokens.exclude(pk=keep.pk)
+    deleted, _detail = tokens.delete()
+    if deleted:
+        what = _("作废其他 API 令牌（%(count)d 个）") if keep is not None else _("作废全部 API 令牌（%(count)d 个）")
+        _log_for(user, by=by, message=what % {"count": deleted})
     return deleted
+
+
+@transaction.atomic
+def token_revoke_one(*, token: ApiToken, by=None) -> None:
+    """作废一个 API 令牌: the client using it is refused from its next request."""
+    user = token.user
+    ApiToken.objects.filter(pk=token.pk).delete()
+    _log_for(user, by=by, message=_("作废 API 令牌：%(name)s") % {"name": token.name or "—"})

@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens stored hashed (accounts.models.ApiToken)
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from here: stations sit on intranets
@@ -219,9 +219,17 @@ CELERY_BEAT_SCHEDULE["suggestions-build-stats"] = {
 }
 
 # --- REST framework -------------------------------------------------------------------------
+# API tokens (django-rest-knox): only a digest is stored, several per account, each revocable,
+# shown once when issued (accounts/services.py). The header stays `Authorization: Token <key>`.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_TTL": None,  # other systems run unattended: a token lasts until it is revoked
+    "AUTO_REFRESH": False,
+}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -232,7 +240,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "liaison.api.filtering.FilterBackend",  # django-filter's; an empty filter value is a 400
         "liaison.api.ordering.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "liaison.pagination.PageNumberPagination",
@@ -242,9 +250,13 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "token": os.environ.get("LIAISON_THROTTLE_TOKEN", "10/min"),
         "public": os.environ.get("LIAISON_THROTTLE_PUBLIC", "20/hour"),
+        # Lookups by tracking code (API public/track/ and the /track/ pages), per client address.
+        "track": os.environ.get("LIAISON_THROTTLE_TRACK", "60/hour"),
     },
     "COERCE_DECIMAL_TO_STRING": False,
     "DATETIME_FORMAT": "iso-8601",
+    # Times of day as the schema documents them (HH:MM[:SS[.ffffff]], no offset).
+    "TIME_INPUT_FORMATS": ["%H:%M", "%H:%M:%S", "%H:%M:%S.%f"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -368,6 +380,22 @@ LIAISON = {
     # Overdue by this many working days is "long overdue" (严重超期): escalated once more.
     "LONG_OVERDUE_WORKING_DAYS": int(os.environ.get("LIAISON_LONG_OVERDUE", "22")),
     "ATTACHMENT_MAX_BYTES": int(os.environ.get("LIAISON_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
+    # Admin imports (liaison/importing/limits.py), checked before a file is parsed: its size;
+    # for xlsx what its zip unpacks to, in all and per member (a zip bomb's ratio); its rows
+    # below the header. The 长治 roster (8,984 deputies, 0.7 MB, 8 MB unpacked) fits well inside.
+    "IMPORT_MAX_BYTES": int(os.environ.get("LIAISON_IMPORT_MAX_BYTES", str(10 * 1024 * 1024))),
+    "IMPORT_MAX_UNCOMPRESSED_BYTES": int(os.environ.get("LIAISON_IMPORT_MAX_UNCOMPRESSED_BYTES", str(50 * 1024 * 1024))),
+    "IMPORT_MAX_COMPRESSION_RATIO": int(os.environ.get("LIAISON_IMPORT_MAX_COMPRESSION_RATIO", "100")),
+    "IMPORT_MAX_ROWS": int(os.environ.get("LIAISON_IMPORT_MAX_ROWS", "10000")),
+    # A confirmed import of more data rows than this runs in a Celery worker, not the request
+    # (liaison/importing/background.py); the preview and smaller files stay in the request.
+    "IMPORT_BACKGROUND_ROWS": int(os.environ.get("LIAISON_IMPORT_BACKGROUND_ROWS", "500")),
+    # What one client address may upload with anonymous opinions per hour, all files together.
+    "ANONYMOUS_UPLOAD_BYTES_PER_HOUR": int(
+        os.environ.get("LIAISON_ANONYMOUS_UPLOAD_BYTES_PER_HOUR", str(30 * 1024 * 1024))
+    ),
+    # A deadline set when assigning (主办 and 协办) may lie at most this many days ahead.
+    "DEADLINE_MAX_DAYS": int(os.environ.get("LIAISON_DEADLINE_MAX_DAYS", "730")),
     # Dotted path of the SMS backend (a class with send(phone, text)); the default only logs.
     "SMS_BACKEND": os.environ.get("LIAISON_SMS_BACKEND", "suggestions.notify.LoggingSmsBackend"),
     # The e-mail/SMS outbox skips notices older than this (e.g. an address added much later).

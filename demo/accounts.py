@@ -10,10 +10,9 @@ from demo.deputies import Person
 from demo.names import CityDraws
 from demo.network import CITY_CODE, COUNTY_CODE
 from deputies.models import Level
+from liaison.auth import DEMO_PASSWORD
 from liaison.models import Role
 from suggestions.models import Unit
-
-DEMO_PASSWORD = "demo12345"
 
 
 @dataclass(frozen=True)

@@ -8,3 +8,6 @@ class DemoConfig(AppConfig):
 
     name = "demo"
     verbose_name = _("演示数据")
+
+    def ready(self):
+        from demo import checks  # noqa: F401 - registers the production check of demo accounts

@@ -20,6 +20,7 @@ import datetime
 import random
 from collections import defaultdict
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ from demo.network import CITY_CODE, HUB_NAME, NetworkBuilder
 from demo.receptions import ReceptionBuilder
 from demo.units import UnitBuilder
 from deputies.models import ReceptionStatus
-from liaison.errors import Conflict
+from liaison.errors import Conflict, DomainError
 from liaison.regions import within
 from stations.models import Region, RegionLevel, Station, StationKind
 from stations.services import SHIPPED_REGIONS_DIR, regions_load
@@ -40,6 +41,23 @@ DEMO_SEED = 1404
 
 class DemoConflict(Conflict):
     code = "demo_conflict"
+
+
+class DemoInProduction(DomainError):
+    """The demo's accounts have a published password: production never gets them."""
+
+    status_code = 403
+    code = "demo_in_production"
+
+
+def refuse_in_production() -> None:
+    if settings.PRODUCTION:
+        raise DemoInProduction(
+            _(
+                "生产环境（DJANGO_ENV=production）不能生成示范数据：演示账号的密码是公开的。"
+                "请用 python manage.py createsuperuser 开设第一个账号。"
+            )
+        )
 
 
 def demo_exists() -> bool:
@@ -61,7 +79,9 @@ def seed_demo(
     with `if_empty`, when there are any stations at all. `scale` shrinks or grows the number
     of stations, points and deputies (tests use a small city). Loads the shipped regions first
     when 长治市 is missing. Receptions run from a year before `today` to two months after it.
+    Refused in production (`settings.PRODUCTION`): the demo accounts' password is public.
     """
+    refuse_in_production()
     if if_empty and Station.objects.exists():
         return {"seeded": False, "reason": _("已有站点数据，未生成示范数据。")}
     if demo_exists():

@@ -6,7 +6,6 @@ the stations they are grouped into (and change the ones they attended). Leaders 
 officers only read.
 """
 
-from django.core.validators import RegexValidator
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
@@ -34,6 +33,7 @@ from deputies.models import (
 from deputies.selectors import deputy_list, reception_list
 from deputies.services import deputy_create, deputy_update, reception_create, reception_update
 from liaison.api.fields import (
+    MaskablePhoneField,
     PrefetchedManyRelatedField,
     ScopedPrimaryKeyRelatedField,
 )
@@ -53,7 +53,6 @@ register_choices("membership_role", MembershipRole)
 register_choices("reception_mode", ReceptionMode)
 register_choices("reception_status", ReceptionStatus)
 
-phone_format = RegexValidator(r"^[0-9+\-() ]*$", _("电话号码只能包含数字、空格和 + - ( )。"))
 
 # What a deputy may change on their own record.
 DEPUTY_OWN_FIELDS = ("phone", "expertise")
@@ -76,6 +75,15 @@ class MandateSerializer(serializers.ModelSerializer):
         validators: list = []
 
     def validate(self, attrs):
+        # A PATCH of the deputy is partial, but each mandate listed is still a whole one (the
+        # list replaces the deputy's mandates), as the schema requires.
+        missing = {
+            name: [serializers.Field.default_error_messages["required"]]
+            for name, field in self.fields.items()
+            if field.required and not field.read_only and name not in attrs
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
         started, ended = attrs.get("started_on"), attrs.get("ended_on")
         if started and ended and ended < started:
             raise serializers.ValidationError({"ended_on": [_("任期结束不能早于任期开始。")]})
@@ -154,8 +162,8 @@ class DeputySerializer(serializers.ModelSerializer):
     region contains the deputy's, and to the deputy themself; others get `138****1234` and
     no birth date."""
 
-    phone = serializers.CharField(
-        required=False, allow_blank=True, max_length=20, validators=[phone_format],
+    phone = MaskablePhoneField(
+        required=False,
         help_text=_("手机号；无权查看者得到打码形式，如 138****1234。"),
     )
     region = RegionCodeField(scoped=True, help_text=_("登记所在区划代码（必须在您的管辖范围内）"))

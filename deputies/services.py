@@ -1,7 +1,8 @@
 """Writes for deputies (代表), their mandates and station groups, and receptions (接待).
 
 Whether the caller may make a change (scope, role) is checked where the input arrives; these
-functions keep the records' own invariants, atomically.
+functions keep the records' own invariants, atomically, and store text less its control
+characters (`liaison.text`).
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from deputies.models import Deputy, Mandate, Reception, StationMembership
+from liaison.text import clean_strings
 
 DEPUTY_FIELDS = frozenset(
     {
@@ -65,6 +67,7 @@ def _mandates_replace(*, deputy: Deputy, mandates: Sequence[Mapping]) -> None:
             keep.add(mandate_id)
         else:
             mandate = Mandate(deputy=deputy)
+        item = clean_strings(item)
         for field in MANDATE_FIELDS:
             if field in item:
                 setattr(mandate, field, item[field])
@@ -90,7 +93,7 @@ def _stations_replace(*, deputy: Deputy, stations: Iterable) -> None:
 def deputy_create(*, name: str, region, mandates: Sequence[Mapping] = (), stations: Iterable = (), **fields) -> Deputy:
     """登记代表: a deputy with their mandates, grouped into `stations`."""
     _check_fields(fields, DEPUTY_FIELDS, "deputy_create")
-    deputy = Deputy(name=name, region=region, **fields)
+    deputy = Deputy(**clean_strings({"name": name, "region": region, **fields}))
     deputy.full_clean()
     deputy.save()
     _mandates_replace(deputy=deputy, mandates=mandates)
@@ -104,7 +107,7 @@ def deputy_update(*, deputy: Deputy, mandates: Sequence[Mapping] | None = None, 
     current ones (see `_mandates_replace`, `_stations_replace`)."""
     _check_fields(fields, DEPUTY_FIELDS, "deputy_update")
     deputy = Deputy.objects.select_for_update().get(pk=deputy.pk)
-    for field, value in fields.items():
+    for field, value in clean_strings(fields).items():
         setattr(deputy, field, value)
     if fields:
         deputy.full_clean()
@@ -121,7 +124,7 @@ def reception_create(*, station, date, by=None, deputies: Iterable = (), **field
     """排期或记录一次接待: a reception at `station` on `date`, with the deputies present;
     `by` is who recorded it."""
     _check_fields(fields, RECEPTION_FIELDS - {"station", "date"}, "reception_create")
-    reception = Reception(station=station, date=date, recorded_by=by, **fields)
+    reception = Reception(station=station, date=date, recorded_by=by, **clean_strings(fields))
     reception.full_clean()
     reception.save()
     reception.deputies.set(list(deputies))
@@ -133,7 +136,7 @@ def reception_update(*, reception: Reception, deputies: Iterable | None = None, 
     """修改接待记录: the given fields; `deputies`, when given, replaces those present."""
     _check_fields(fields, RECEPTION_FIELDS, "reception_update")
     reception = Reception.objects.select_for_update().get(pk=reception.pk)
-    for field, value in fields.items():
+    for field, value in clean_strings(fields).items():
         setattr(reception, field, value)
     if fields:
         reception.full_clean()

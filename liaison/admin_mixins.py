@@ -16,13 +16,18 @@ and unit officers do not use the admin. Each admin class says where its objects'
 
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm
 
-from liaison.models import Role
+from liaison.importing.background import background_rows, import_job_enqueue
+from liaison.importing.formats import BoundedCSV, BoundedXLSX
+from liaison.importing.limits import ImportLimits, ImportRefused
+from liaison.models import ImportJob, Role
 from liaison.scoping import EVERYWHERE, region_scope
 
 # ---------------------------------------------------------------------------------------
@@ -195,18 +200,109 @@ class ScopedImportExportMixin(ImportExportMixin):
     The import always previews first (dry run); a file with a bad row shows every bad row
     and field in Chinese and offers no confirm button. The confirmed import runs again in
     one transaction that rolls back on any bad row.
+
+    Before anything parses it, the upload is bounded (`liaison.importing.limits`: size,
+    for xlsx the unpacked size and compression ratio, rows, columns); a file past a limit is
+    refused on the import page with a Chinese message, at the preview and again at the
+    confirmation.
+
+    A confirmed file of more than `IMPORT_BACKGROUND_ROWS` data rows is imported by a
+    Celery worker (`liaison.importing.background`): the confirmation stores it as an
+    `ImportJob` and redirects to the job's page (`import/jobs/<id>/`, for its owner and
+    superusers), which refreshes itself until the job has ended.
     """
 
     import_template_name = "admin/liaison/import.html"
+    import_job_template_name = "admin/liaison/import_job.html"
+    #: seconds between refreshes of a job's page while it is queued or running
+    import_job_refresh_seconds = 3
+
+    def get_urls(self):
+        app_label, model_name = self.get_model_info()
+        jobs = [
+            path(
+                "import/jobs/<int:job_id>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name=f"{app_label}_{model_name}_import_job",
+            )
+        ]
+        return jobs + super().get_urls()
 
     def get_import_context_data(self, **kwargs):
         context = super().get_import_context_data(**kwargs)
         resource_class = self.get_import_resource_classes(None)[0]
         context["import_help"] = [str(line) for line in getattr(resource_class, "import_help", ())]
+        context["import_limits"] = ImportLimits.current()
         return context
 
     def get_import_formats(self):
-        return [XLSX, CSV]
+        return [BoundedXLSX, BoundedCSV]
+
+    def get_import_form_class(self, request):
+        return BoundedImportForm
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportRefused):
+            form.add_error("import_file", e.messages)
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except ImportRefused as refused:
+            # Only a file that was never previewed gets here (the preview refuses first).
+            messages.error(request, gettext("导入未执行，数据未作任何改动：%(errors)s") % {"errors": "；".join(refused.messages)})
+            app_label, model_name = self.get_model_info()
+            return HttpResponseRedirect(
+                reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
+            )
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        if len(dataset) > background_rows():
+            return self.enqueue_import(dataset, form, request)
+        return super().process_dataset(dataset, form, request, **kwargs)
+
+    def enqueue_import(self, dataset, form, request) -> ImportJob:
+        """The confirmed file, read again from the library's temporary storage (the request
+        removes it afterwards), handed to a worker as a job."""
+        input_format = self.get_import_formats()[int(form.cleaned_data["format"])](encoding=self.from_encoding)
+        tmp_storage = self.get_tmp_storage_class()(
+            name=form.cleaned_data["import_file_name"],
+            encoding=None if input_format.is_binary() else self.from_encoding,
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        data = tmp_storage.read()
+        return import_job_enqueue(
+            user=request.user,
+            model=self.model,
+            data=data.encode("utf-8") if isinstance(data, str) else data,
+            file_format=input_format.get_extension(),
+            original_name=form.cleaned_data.get("original_file_name") or "",
+            rows=len(dataset),
+            resource_index=self.get_resource_index(form),
+        )
+
+    def import_job_view(self, request, job_id):
+        """A background import's page: its owner's (or a superuser's), with import access
+        to this admin; anyone else gets a 404."""
+        job = ImportJob.objects.filter(pk=job_id, model=self.model._meta.label).first()
+        if (
+            job is None
+            or not self.has_import_permission(request)
+            or not (request.user.is_superuser or job.user_id == request.user.pk)
+        ):
+            raise Http404
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("导入任务 #%(id)d") % {"id": job.pk},
+            "opts": self.model._meta,
+            "job": job,
+            "refresh_seconds": self.import_job_refresh_seconds if job.pending else None,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_job_template_name], context)
 
     def get_export_formats(self):
         return [XLSX, CSV]
@@ -230,6 +326,16 @@ class ScopedImportExportMixin(ImportExportMixin):
         return self.has_view_permission(request)
 
     def process_result(self, result, request):
+        if isinstance(result, ImportJob):
+            messages.info(
+                request,
+                gettext("文件共 %(rows)d 行数据，已转入后台导入，本页会自动刷新显示结果；导入完成前可以离开本页。")
+                % {"rows": result.rows},
+            )
+            app_label, model_name = self.get_model_info()
+            return HttpResponseRedirect(
+                reverse(f"admin:{app_label}_{model_name}_import_job", args=[result.pk], current_app=self.admin_site.name)
+            )
         if result.has_errors() or result.has_validation_errors():
             # The data changed between the preview and the confirmation: nothing was saved.
             from liaison.importing.errors import error_lines
@@ -256,6 +362,16 @@ class ScopedImportExportMixin(ImportExportMixin):
                 "model": self.model._meta.verbose_name_plural,
             },
         )
+
+
+class BoundedImportForm(ImportForm):
+    """The import form, refusing a file over the size limit before it is read (the library
+    would next copy it into memory and parse it)."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        ImportLimits.current().check_size(upload.size)
+        return upload
 
 
 # ---------------------------------------------------------------------------------------

@@ -26,7 +26,17 @@ SEARCH_MAX_LENGTH = 100
 region_code_format = RegexValidator(CODE_PATTERN, CODE_FORMAT_MESSAGE)
 
 
-class RegionCodeField(forms.CharField):
+class _NotBlank:
+    """A parameter given with no value (`?region=`) is a 400, as the schema says, not "no
+    filter": leave the parameter out to not filter by it."""
+
+    def clean(self, value):
+        if value == "":
+            raise forms.ValidationError(_("不能为空；不按此条件筛选时请省略该参数。"), code="blank")
+        return super().clean(value)
+
+
+class RegionCodeField(_NotBlank, forms.CharField):
     default_validators = [region_code_format]
 
     def __init__(self, **kwargs):
@@ -34,14 +44,14 @@ class RegionCodeField(forms.CharField):
         super().__init__(**kwargs)
 
 
-class IdField(forms.IntegerField):
+class IdField(_NotBlank, forms.IntegerField):
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(**kwargs)
 
 
-class StrictBooleanField(forms.Field):
+class StrictBooleanField(_NotBlank, forms.Field):
     """`true`/`false` (also `1`/`0`, `yes`/`no`); anything else is an error, not "no filter"."""
 
     TRUE = frozenset({"true", "1", "yes", "on"})
@@ -110,7 +120,8 @@ class IdFilter(_Documented, django_filters.NumberFilter):
 class SearchFilter(_Documented, django_filters.CharFilter):
     """`q`: case-insensitive substring search over `search_fields`, any of them matching."""
 
-    schema = {"type": "string", "maxLength": SEARCH_MAX_LENGTH}
+    # A NUL is refused (400) like in every text field: the schema says so.
+    schema = {"type": "string", "maxLength": SEARCH_MAX_LENGTH, "pattern": r"^[^\u0000]*$"}
 
     def __init__(self, *args, search_fields: tuple[str, ...] = (), **kwargs):
         self.search_fields = tuple(search_fields)

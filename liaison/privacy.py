@@ -1,10 +1,15 @@
 """Personal data: who may see it in full, and how it is masked for everyone else.
 
-The rule (docs/api.md, "Privacy"): a person's phone number and other personal fields are
-shown in full to staff and leaders whose region contains the person's region, and to the
-person themself (their own account); every other caller gets the masked form. Serializers
-ask `may_see_personal_data` once per object and mask with the functions below.
+The rule (docs/api.md, "Privacy"; DOMAIN.md, "Personal data"): a person's name, phone number
+and other personal fields are shown in full to staff and leaders whose region contains the
+person's region, and to the person themself (their own account); every other caller gets the
+masked form. An app may widen "who" for its own records (suggestions/privacy.py: the deputies
+who received a voter's opinion), never the masking: every serializer, page, book and export asks
+its predicate once per object and passes the answer to `personal_data`, the one place that
+decides what a name and a phone look like for that viewer.
 """
+
+from dataclasses import dataclass
 
 from liaison.scoping import in_scope
 
@@ -52,3 +57,19 @@ def may_see_personal_data(user, *, region_code: str | None, owner_id: int | None
     if owner_id is not None and user.pk == owner_id:
         return True
     return in_scope(user, region_code)
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """A person's name and phone as one viewer may see them."""
+
+    name: str
+    phone: str
+    full: bool  # False: both are masked
+
+
+def personal_data(name: str | None, phone: str | None, *, full: bool) -> PersonalData:
+    """`name` and `phone` in full when the viewer `full`y may see them, else both masked."""
+    if full:
+        return PersonalData(name=name or "", phone=phone or "", full=True)
+    return PersonalData(name=mask_name(name), phone=mask_phone(phone), full=False)

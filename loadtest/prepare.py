@@ -1,6 +1,6 @@
 """Seed a throwaway database for the load test and print what locust needs (JSON): the
 regions of 长治市 (shipped), one city staff account, one handling unit with its officer, their
-API tokens (the same as `issue_token`), and the townships voters write about."""
+new API tokens (as `issue_token` prints them), and the townships voters write about."""
 
 from __future__ import annotations
 
@@ -32,8 +32,8 @@ def main() -> None:
     Category.objects.get_or_create(name="城乡建设")
     townships = list(Region.objects.filter(code__startswith="1404", level="township").values_list("code", flat=True))
     print(json.dumps({
-        "staff_token": token_issue(user=staff).key,
-        "officer_token": token_issue(user=officer).key,
+        "staff_token": token_issue(user=staff, name="压测").key,
+        "officer_token": token_issue(user=officer, name="压测").key,
         "unit": unit.pk,
         "townships": townships,
     }))

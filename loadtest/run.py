@@ -9,8 +9,9 @@
    two are alike, no response was a 5xx (gunicorn's access log and locust's failures), and
    the throughput and p95 latency, printed and written to <out>/summary.json.
 
-The public throttle (LIAISON_THROTTLE_PUBLIC, 20/hour per address by default) would stop a
-load test that comes from one address: it is set to 1000000/hour for the web server here.
+The public throttles (LIAISON_THROTTLE_PUBLIC, 20/hour, and LIAISON_THROTTLE_TRACK, 60/hour per
+address by default) would stop a load test that comes from one address: they are set to
+1000000/hour for the web server here.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
     extend_schema_view,
 )
-from rest_framework import serializers, viewsets
+from rest_framework import fields, serializers, viewsets
 
 from liaison.api.fields import ScopedPrimaryKeyRelatedField, request_user
 from liaison.api.meta import register_choices
@@ -64,6 +64,13 @@ class RegionCodeField(serializers.SlugRelatedField):
         if scope is None:
             return regions.none()
         return regions.filter(within(scope, "code"))
+
+    def run_validation(self, data=fields.empty):
+        # DRF reads "" as null for a nullable related field; in JSON "" is not a code (a form's
+        # empty box arrives as null already, through get_value).
+        if data == "":
+            self.fail("invalid")
+        return super().run_validation(data)
 
     def to_internal_value(self, data):
         if not is_code(data):
@@ -139,7 +146,8 @@ class StationSerializer(serializers.ModelSerializer):
         selector=station_list, model=Station, required=False, allow_null=True,
         help_text=_("上级站点 id（必须在您的管辖范围内，且不能形成循环）"),
     )
-    parent_name = serializers.CharField(source="parent.name", read_only=True, allow_null=True, default=None)
+    # No `default`: under PATCH (partial) DRF skips a defaulted field instead of answering null.
+    parent_name = serializers.CharField(source="parent.name", read_only=True, allow_null=True)
 
     class Meta:
         model = Station

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from liaison.errors import DomainError
+from liaison.text import clean_strings
 from stations.models import LEVEL_BY_CODE_LENGTH, Region, RegionLevel
 
 # The project's own region set (山西省 → 长治市 → 12 counties → 149 townships), so the demo
@@ -331,7 +332,7 @@ def station_create(*, name: str, region: Region, **fields):
     unknown = set(fields) - STATION_FIELDS
     if unknown:
         raise TypeError(f"station_create() got unknown fields: {sorted(unknown)}")
-    return _station_save(Station(name=name, region=region, **fields))
+    return _station_save(Station(**clean_strings({"name": name, "region": region, **fields})))
 
 
 @transaction.atomic
@@ -343,7 +344,7 @@ def station_update(*, station, **fields):
     if unknown:
         raise TypeError(f"station_update() got unknown fields: {sorted(unknown)}")
     station = Station.objects.select_for_update().get(pk=station.pk)
-    for field, value in fields.items():
+    for field, value in clean_strings(fields).items():
         setattr(station, field, value)
     if not fields:
         return station

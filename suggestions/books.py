@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from deputies.models import Reception, ReceptionStatus
-from liaison.privacy import mask_phone
+from liaison.exports import export_row
 from stations.models import Station
 
 from .models import (
@@ -36,6 +36,7 @@ from .models import (
     Suggestion,
     SuggestionDeputy,
 )
+from .privacy import submitter_for
 from .stats.periods import start_of
 
 BOOKS = {
@@ -105,8 +106,10 @@ def reception_book(*, station: Station, start: datetime.date, end: datetime.date
     return book
 
 
-def suggestion_book(*, station: Station, start: datetime.date, end: datetime.date) -> Book:
-    """意见建议登记簿: what was raised at the station, who raised and received it, and its handling."""
+def suggestion_book(*, station: Station, start: datetime.date, end: datetime.date, viewer=None) -> Book:
+    """意见建议登记簿: what was raised at the station, who raised and received it, and its handling.
+
+    The voter's name and phone as `viewer` may see them (suggestions/privacy.py); None: masked."""
     book = Book("suggestions", str(BOOKS["suggestions"]), station, start, end, [
         str(_("登记日期")), str(_("查询码")), str(_("类型")), str(_("提出人")), str(_("联系电话")), str(_("内容摘要")),
         str(_("类别")), str(_("接待代表")), str(_("办理方式")), str(_("主办单位")), str(_("办理期限")), str(_("状态")),
@@ -133,8 +136,9 @@ def suggestion_book(*, station: Station, start: datetime.date, end: datetime.dat
         deputies = [link.deputy for link in s.deputy_links.all() if link.role == DeputyRole.LEAD] or [
             link.deputy for link in s.deputy_links.all()
         ]
+        submitter = submitter_for(viewer, s)
         book.rows.append([
-            _day(s.created_at), s.code, s.get_kind_display(), s.submitter_name, mask_phone(s.submitter_phone),
+            _day(s.created_at), s.code, s.get_kind_display(), submitter.name, submitter.phone,
             f"{s.title}：{s.content[:120]}", s.category.name if s.category else "", _names(deputies),
             s.get_route_display() if s.route else "", lead.unit.name if lead else "",
             f"{lead.deadline:%Y-%m-%d}" if lead else "", s.get_status_display(),
@@ -143,8 +147,9 @@ def suggestion_book(*, station: Station, start: datetime.date, end: datetime.dat
     return book
 
 
-def feedback_book(*, station: Station, start: datetime.date, end: datetime.date) -> Book:
-    """反馈登记簿: each time a voter was told the result, in the period."""
+def feedback_book(*, station: Station, start: datetime.date, end: datetime.date, viewer=None) -> Book:
+    """反馈登记簿: each time a voter was told the result, in the period (the voter's name as
+    `viewer` may see it)."""
     book = Book("feedback", str(BOOKS["feedback"]), station, start, end, [
         str(_("反馈日期")), str(_("查询码")), str(_("事项")), str(_("提出人")), str(_("办理结果")), str(_("反馈方式")),
         str(_("反馈情况")), str(_("反馈人")),
@@ -155,12 +160,15 @@ def feedback_book(*, station: Station, start: datetime.date, end: datetime.date)
             created_at__gte=start_of(start), created_at__lt=start_of(end + datetime.timedelta(days=1)),
         )
         .select_related("suggestion", "by")
+        .prefetch_related(
+            Prefetch("suggestion__deputy_links", queryset=SuggestionDeputy.objects.order_by("order", "id")),
+        )
         .order_by("created_at", "id")
     )
     for f in feedbacks:
         s = f.suggestion
         book.rows.append([
-            _day(f.created_at), s.code, s.title, s.submitter_name, s.get_result_display() if s.result else "",
+            _day(f.created_at), s.code, s.title, submitter_for(viewer, s).name, s.get_result_display() if s.result else "",
             f.get_channel_display(), f.note, f.by.display_name if f.by else "",
         ])
     return book
@@ -174,7 +182,10 @@ BUILDERS = {
 }
 
 
-def build(kind: str, *, station: Station, start: datetime.date, end: datetime.date) -> Book:
+def build(kind: str, *, station: Station, start: datetime.date, end: datetime.date, viewer=None) -> Book:
+    """Book `kind`; the books that name voters show them as `viewer` may see them."""
+    if kind in ("suggestions", "feedback"):
+        return BUILDERS[kind](station=station, start=start, end=end, viewer=viewer)
     return BUILDERS[kind](station=station, start=start, end=end)
 
 
@@ -183,14 +194,14 @@ def book_xlsx(book: Book) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = book.title[:31]
-    sheet.append([book.title])
+    sheet.append(export_row([book.title]))
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([f"{book.station.name}  {book.start:%Y-%m-%d} — {book.end:%Y-%m-%d}"])
-    sheet.append(book.columns)
+    sheet.append(export_row([f"{book.station.name}  {book.start:%Y-%m-%d} — {book.end:%Y-%m-%d}"]))
+    sheet.append(export_row(book.columns))
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for row in book.rows:
-        sheet.append(row)
+        sheet.append(export_row(row))
     for index, _column in enumerate(book.columns, start=1):
         letter = sheet.cell(row=3, column=index).column_letter
         sheet.column_dimensions[letter].width = 14

@@ -16,6 +16,10 @@ DEFAULTS = {
     "REMINDER_OFFSETS_WORKING_DAYS": [7, 3, 1],
     "LONG_OVERDUE_WORKING_DAYS": 22,
     "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
+    # Bytes one client address may upload with anonymous opinions per hour (all files together).
+    "ANONYMOUS_UPLOAD_BYTES_PER_HOUR": 30 * 1024 * 1024,
+    # A deadline given when assigning lies at most this many days ahead (two years).
+    "DEADLINE_MAX_DAYS": 730,
     "SMS_BACKEND": "suggestions.notify.LoggingSmsBackend",
     "NOTIFY_MAX_AGE_HOURS": 72,
     # --- statistics (suggestions/stats/)

@@ -40,6 +40,7 @@ from deputies.models import (
 from liaison.models import Role
 from liaison.regions import lineage, within
 from liaison.scoping import in_scope, region_scope
+from liaison.text import clean_text
 from stations.models import Region, Station
 
 from .conf import setting
@@ -229,7 +230,7 @@ def duty_activity_record(
     _require_staff(by, region.code)
     if kind not in ActivityKind.values:
         raise ValidationError({"kind": _("活动类型无效。")})
-    title = (title or "").strip()
+    title = clean_text(title)
     if not title:
         raise ValidationError({"title": _("请填写活动名称。")})
     if date > timezone.localdate():
@@ -244,7 +245,7 @@ def duty_activity_record(
     if station is not None and not station.region_id.startswith(region.code):
         raise ValidationError({"station": _("站点不在组织区划内。")})
     activity = DutyActivity(kind=kind, title=title[:200], date=date, region=region, station=station,
-                            note=(note or "").strip(), recorded_by=by)
+                            note=clean_text(note), recorded_by=by)
     activity.full_clean()
     activity.save()
     activity.deputies.set(deputies)

@@ -10,21 +10,11 @@ from django import forms
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from deputies.forms import DateInput
 from deputies.models import Deputy
-from liaison.models import Role, User
-from liaison.regions import lineage
 
 from .models import (
     Category,
-    ContactKind,
-    FeedbackChannel,
-    Rating,
-    Result,
-    Route,
     Session,
-    Supervision,
-    Unit,
 )
 
 TITLE_MAX = 100
@@ -94,7 +84,7 @@ class OpinionForm(forms.Form):
     title = _text(_("标题"), TITLE_MAX, help_text=_("一句话说明问题，如：某小区门前路灯不亮。"))
     content = _text(_("具体内容"), CONTENT_MAX, rows=7, help_text=_("问题发生的地点、时间和您的建议。"))
     category = CategoryChoiceField()
-    submitter_name = _text(_("您的姓名"), 20, required=False, help_text=_("选填。只有工作人员能看到，不会公开。"))
+    submitter_name = _text(_("您的姓名"), 20, required=False, help_text=_("选填。只有工作人员和接收意见的代表能看到，不会公开。"))
     submitter_phone = forms.CharField(
         label=_("联系电话"),
         max_length=20,
@@ -191,44 +181,7 @@ class DeputySuggestionForm(forms.Form):
         )
 
 
-class EvaluateForm(forms.Form):
-    rating = forms.ChoiceField(label=_("评价"), choices=Rating.choices, widget=forms.RadioSelect)
-    comment = _text(_("评价意见"), NOTE_MAX, required=False, rows=4)
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("rating") == Rating.UNSATISFIED and not (cleaned.get("comment") or "").strip():
-            self.add_error("comment", _("选择“不满意”时，请写明不满意的原因，办理单位将据此重新办理。"))
-        return cleaned
-
-
 # --- unit officers --------------------------------------------------------------------------
-
-
-class EmptyForm(forms.Form):
-    pass
-
-
-class ReasonForm(forms.Form):
-    reason = _text(_("理由"), NOTE_MAX, rows=3)
-
-
-class NoteForm(forms.Form):
-    note = _text(_("说明"), NOTE_MAX, required=False, rows=3)
-
-
-class ContactForm(forms.Form):
-    kind = forms.ChoiceField(label=_("见面环节"), choices=ContactKind.choices)
-    note = _text(_("见面情况"), NOTE_MAX, rows=3)
-
-
-class ReplyForm(forms.Form):
-    result = forms.ChoiceField(label=_("办理结果"), choices=Result.choices, widget=forms.RadioSelect)
-    content = _text(_("答复内容"), REPLY_MAX, rows=8)
-    attachments = MultipleFileField(
-        label=_("答复函等材料"),
-        help_text=_("选填，最多 5 个，每个不超过 10 MB：PDF、JPG、PNG、Word、Excel 或文本。"),
-    )
 
 
 class AttachForm(forms.Form):
@@ -239,53 +192,3 @@ class AttachForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,.txt"}),
         help_text=_("每个不超过 10 MB：PDF、JPG、PNG、Word、Excel 或文本。"),
     )
-
-
-# --- staff ------------------------------------------------------------------------------------
-
-
-class ResolveForm(forms.Form):
-    note = _text(_("即办情况"), NOTE_MAX, rows=3)
-    result = forms.ChoiceField(label=_("办理结果"), choices=Result.choices, initial=Result.A)
-
-
-class MergeForm(forms.Form):
-    into = forms.CharField(label=_("并入事项的查询码"), max_length=16)
-    note = _text(_("说明"), NOTE_MAX, required=False, rows=2)
-
-    def clean_into(self) -> str:
-        return re.sub(r"[\s-]", "", self.cleaned_data["into"]).upper()
-
-
-class AssignForm(forms.Form):
-    route = forms.ChoiceField(label=_("办理方式（五分类）"), choices=Route.choices)
-    lead_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=Unit.objects.none())
-    co_units = forms.ModelMultipleChoiceField(
-        label=_("协办单位"), queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    deadline = forms.DateField(
-        label=_("办理期限"), required=False, widget=DateInput(), help_text=_("不填则按办理方式的规定工作日自动计算。")
-    )
-    requirements = _text(_("办理要求"), NOTE_MAX, required=False, rows=3)
-
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["lead_unit"].queryset = units
-        self.fields["co_units"].queryset = units
-
-
-class SuperviseForm(forms.Form):
-    level = forms.ChoiceField(label=_("督办级别"), choices=[(Supervision.NORMAL, Supervision.NORMAL.label), (Supervision.KEY, Supervision.KEY.label)])
-    leader = forms.ModelChoiceField(label=_("领衔督办人"), queryset=User.objects.none(), required=False)
-    note = _text(_("说明"), NOTE_MAX, required=False, rows=2)
-
-    def __init__(self, *args, region_code: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["leader"].queryset = User.objects.filter(
-            role=Role.LEADER, is_active=True, region_id__in=lineage(region_code)
-        ).order_by("name")
-
-
-class FeedbackForm(forms.Form):
-    channel = forms.ChoiceField(label=_("反馈方式"), choices=FeedbackChannel.choices)
-    note = _text(_("说明"), NOTE_MAX, required=False, rows=2)

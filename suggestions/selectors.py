@@ -24,9 +24,11 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from deputies.models import Deputy
 from liaison.models import Role, User
 from liaison.regions import lineage, within
 from liaison.scoping import region_scope
+from stations.models import Station
 
 from .calendar import WorkCalendar
 from .conf import reminder_offsets, setting
@@ -39,6 +41,7 @@ from .models import (
     AssignmentRole,
     AssignmentStatus,
     Attachment,
+    Category,
     FollowUp,
     Notification,
     Status,
@@ -376,3 +379,26 @@ def track(code: str) -> TrackView | None:
         current = Suggestion.objects.select_related("category", "region").get(pk=current.merged_into_id)
     timeline += _public_entries(current)
     return TrackView(suggestion=suggestion, current=current, timeline=timeline)
+
+
+# --- what a request body may name (the workflow steps' and the intake's inputs) ------------------
+def active_categories(*, user) -> QuerySet:
+    return Category.objects.filter(is_active=True)
+
+
+def any_station(*, user) -> QuerySet:
+    return Station.objects.all()
+
+
+def any_deputy(*, user) -> QuerySet:
+    # A suggestion may name deputies of any level (a city deputy co-signing a county one's).
+    return Deputy.objects.all()
+
+
+def visible_suggestions(*, user) -> QuerySet:
+    return suggestions_visible_to(user)
+
+
+def active_leaders(*, user) -> QuerySet:
+    # The service checks that the leader's region covers the suggestion's.
+    return User.objects.filter(role=Role.LEADER, is_active=True)

@@ -1,11 +1,14 @@
 from django.urls import path, re_path
 
-from suggestions.views import attachments, deputy, notifications, officer, public, staff
+from suggestions.steps import ASSIGNMENT, SUGGESTION
+from suggestions.steps.table import steps_on
+from suggestions.views import attachments, deputy, notifications, officer, public, staff, steps
 
 app_name = "suggestions"
 
-ACTIONS = "accept|decline|resolve_on_spot|merge|supervise|urge|close|feedback|publish"
-ASSIGNMENT_ACTIONS = "sign|return|contact|reply"
+# Every step of the table on its object: /work/suggestions/<id>/<step>/, /work/assignments/<id>/<step>/
+SUGGESTION_STEPS = "|".join(step.action for step in steps_on(SUGGESTION))
+ASSIGNMENT_STEPS = "|".join(step.action for step in steps_on(ASSIGNMENT))
 
 urlpatterns = [
     # the public: 提 and 查
@@ -22,11 +25,9 @@ urlpatterns = [
     path("work/receptions/<int:pk>/record/", deputy.reception_record, name="reception_record"),
     path("work/mine/", deputy.my_suggestions, name="mine"),
     path("work/mine/new/", deputy.suggestion_new, name="new"),
-    path("work/suggestions/<int:pk>/evaluate/", deputy.evaluate, name="evaluate"),
-    # everyone working on a suggestion; staff's steps
+    # everyone working on a suggestion, and every step on it or on a unit's assignment
     path("work/suggestions/<int:pk>/", staff.suggestion_detail, name="detail"),
-    re_path(rf"^work/suggestions/(?P<pk>[0-9]+)/(?P<action>{ACTIONS})/$", staff.suggestion_act, name="act"),
-    path("work/suggestions/<int:pk>/assign/", staff.assign, name="assign"),
+    re_path(rf"^work/suggestions/(?P<pk>[0-9]+)/(?P<action>{SUGGESTION_STEPS})/$", steps.suggestion_step, name="act"),
     path("work/review/", staff.review_queue, name="review_queue"),
     path("work/supervision/", staff.supervision, name="supervision"),
     # everyone signed in: reminders and notices
@@ -35,7 +36,7 @@ urlpatterns = [
     # unit officers
     path("work/inbox/", officer.inbox, name="inbox"),
     path("work/assignments/<int:pk>/", officer.assignment_detail, name="assignment"),
-    re_path(rf"^work/assignments/(?P<pk>[0-9]+)/(?P<action>{ASSIGNMENT_ACTIONS})/$", officer.assignment_act, name="assignment_act"),
+    re_path(rf"^work/assignments/(?P<pk>[0-9]+)/(?P<action>{ASSIGNMENT_STEPS})/$", steps.assignment_step, name="assignment_act"),
     path("work/assignments/<int:pk>/attach/", officer.assignment_attach, name="assignment_attach"),
     # attachments: only through this permission-checked view, never from MEDIA_URL
     path("work/attachments/<int:pk>/", attachments.attachment_download, name="attachment"),

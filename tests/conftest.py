@@ -49,15 +49,21 @@ def changzhi(db):
 
 @pytest.fixture
 def api_for(db):
-    """`api_for(user)`: a DRF test client sending `user`'s API token (`api_for()`: anonymous)."""
+    """`api_for(user)`: a DRF test client sending a new API token of `user` (`api_for()`:
+    anonymous). The token counts as used just now, so its first request does not write its
+    last-use time (written at most once a minute) and query counts are the steady state's."""
+    from django.utils import timezone
     from rest_framework.test import APIClient
 
+    from accounts.models import ApiToken
     from accounts.services import token_issue
 
     def make(user=None):
         client = APIClient()
         if user is not None:
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user).key}")
+            issued = token_issue(user=user)
+            ApiToken.objects.filter(pk=issued.token.pk).update(last_used=timezone.now())
+            client.credentials(HTTP_AUTHORIZATION=f"Token {issued.key}")
         return client
 
     return make

@@ -23,10 +23,20 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(
         max_length=128, trim_whitespace=False, write_only=True, label=_("密码"), style={"input_type": "password"}
     )
+    name = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        label=_("用途"),
+        help_text=_("令牌给哪个系统或脚本用（可选），便于日后在后台识别和作废。"),
+    )
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True, help_text=_("在请求头中使用：Authorization: Token <token>"))
+    token = serializers.CharField(
+        read_only=True,
+        help_text=_("新令牌，只在此返回一次（服务器只保存其摘要）。在请求头中使用：Authorization: Token <token>"),
+    )
 
 
 def _deputy_of(user):

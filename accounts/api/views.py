@@ -39,7 +39,10 @@ class LoginLocked(exceptions.Throttled):
 
 
 class TokenView(APIView):
-    """用户名和密码换取 API 令牌（每个账号一个令牌，重复获取返回同一个）。
+    """用户名和密码换取一个新的 API 令牌，只返回这一次。
+
+    每次签发一个新令牌，账号已有的其他令牌照常可用（每个系统或脚本各用一个）；服务器只保存令牌的摘要，
+    事后任何人都无法再查看，遗失了就在后台作废并重新获取。
 
     连续输错密码达到次数后账号暂时锁定（与后台登录共用计数），锁定期间即使密码正确也返回 429；
     同一地址频繁请求同样返回 429。
@@ -73,8 +76,16 @@ class TokenView(APIView):
             ),
         },
         examples=[
-            OpenApiExample("request", value={"username": "luzhou01", "password": "<您的密码>"}, request_only=True),
-            OpenApiExample("token", value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"}, response_only=True),
+            OpenApiExample(
+                "request",
+                value={"username": "luzhou01", "password": "<您的密码>", "name": "区政务服务平台"},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "token",
+                value={"token": "4f2b8c1e9a7d3b5c6e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d"},
+                response_only=True,
+            ),
         ],
         auth=[],
         tags=["auth"],
@@ -93,7 +104,8 @@ class TokenView(APIView):
             if wait := lockout_remaining(username, address):
                 raise LoginLocked(wait=wait)
             raise exceptions.ValidationError(_("用户名或密码错误。"), code="invalid_credentials")
-        return Response({"token": token_issue(user=user).key})
+        issued = token_issue(user=user, name=serializer.validated_data.get("name", ""))
+        return Response({"token": issued.key})
 
 
 class MeView(APIView):

@@ -7,6 +7,7 @@ the database.
 """
 
 
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -60,3 +61,18 @@ class PrefetchedManyRelatedField(serializers.ManyRelatedField):
 
     def get_attribute(self, instance):
         return self.getter(instance)
+
+
+PHONE_PATTERN = r"^[0-9+\-() ]*$"
+
+
+class MaskablePhoneField(serializers.CharField):
+    """A phone number: written as digits, spaces and `+ - ( )`; read in full or masked
+    (`138****1234`) as the serializer decides for the viewer. The schema says both
+    (liaison.api.schema.AutoSchema)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)
+        self.validators.append(RegexValidator(PHONE_PATTERN, _("电话号码只能包含数字、空格和 + - ( )。")))

@@ -11,6 +11,18 @@ responses `liaison.api.exceptions.exception_handler` produces:
 | 404 | not there, or not visible to the caller; a page past the end | operations on one object, lists |
 | 409 | a domain rule refused the change (e.g. `invalid_transition`) or a conflicting record | writes |
 | 429 | throttled, or a locked login | throttled operations |
+
+It also documents exactly what the server sends and accepts, so that a schema-driven client or
+fuzzer (schemathesis, tests/liaison/test_api_schema.py) finds no answer the schema contradicts:
+
+- request bodies are JSON; multipart/form-data only where an operation takes files (its view
+  names its own parsers). The form encodings the server also parses are not the contract;
+- a read-only choice whose model field may be blank or null says so (`""`, `null`), e.g.
+  `route` before a suggestion is assigned;
+- times of day are `HH:MM[:SS[.ffffff]]` without offset (RFC 3339 `partial-time`; `format: time`
+  would demand an offset);
+- a blank-allowed string with a pattern is `anyOf` (a pattern admitting `""` made `oneOf` fail);
+- `MaskablePhoneField` answers masked numbers (`138****1234`) that its input pattern refuses.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +30,12 @@ from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+from rest_framework.settings import api_settings
+
+from liaison.api.fields import PHONE_PATTERN, MaskablePhoneField
+
+# What DRF's TimeField parses with REST_FRAMEWORK["TIME_INPUT_FORMATS"] and answers (isoformat).
+TIME_PATTERN = r"^([01]?[0-9]|2[0-3]):[0-5]?[0-9](:[0-5]?[0-9](\.[0-9]{1,6})?)?$"
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -130,3 +148,42 @@ class AutoSchema(openapi.AutoSchema):
             if code not in responses:
                 responses[code] = self._get_response_for_code(ERROR_RESPONSES[code], code, direction=direction)
         return responses
+
+    def map_parsers(self):
+        media_types = super().map_parsers()
+        parsers = [type(parser) for parser in self.view.get_parsers()]
+        if parsers == list(api_settings.DEFAULT_PARSER_CLASSES):
+            return [media_type for media_type in media_types if "json" in media_type] or media_types
+        if "multipart/form-data" in media_types:  # files cannot travel url-encoded
+            media_types = [media_type for media_type in media_types if media_type != "application/x-www-form-urlencoded"]
+        return media_types
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        if isinstance(field, serializers.ChoiceField) and field.read_only:
+            model_field = _model_field(field)
+            if model_field is not None:
+                field.allow_blank = field.allow_blank or bool(model_field.blank and not model_field.null)
+                field.allow_null = field.allow_null or model_field.null
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.TimeField) and schema.get("format") == "time":
+            schema = {**schema, "format": "partial-time", "pattern": TIME_PATTERN}
+        if isinstance(field, MaskablePhoneField) and direction == "response":
+            # Set before the field's validators are inserted, so it replaces their pattern.
+            schema = {**schema, "pattern": PHONE_PATTERN.replace("]", "*]", 1)}
+        return schema
+
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        if "oneOf" in schema and schema["oneOf"][-1:] == [{"type": "string", "maxLength": 0}]:
+            schema["anyOf"] = schema.pop("oneOf")
+
+
+def _model_field(field):
+    """The model field a ModelSerializer's field reads, if it reads one directly."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not field.source or "." in field.source:
+        return None
+    try:
+        return model._meta.get_field(field.source)
+    except Exception:  # noqa: BLE001 - a property or annotation, not a model field
+        return None

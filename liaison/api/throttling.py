@@ -1,5 +1,5 @@
 """Rate limits. Rates live in `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]` (environment:
-`LIAISON_THROTTLE_TOKEN`, `LIAISON_THROTTLE_PUBLIC`), read on every request so a changed
+`LIAISON_THROTTLE_TOKEN`, `LIAISON_THROTTLE_PUBLIC`, `LIAISON_THROTTLE_TRACK`), read on every request so a changed
 setting applies without re-importing this module."""
 
 from rest_framework.settings import api_settings

@@ -18,8 +18,19 @@ Conventions shared by all resources (regions, stations, deputies, receptions, un
 - An import is all or nothing: any bad row rolls the whole file back, and every problem is
   reported as 第 N 行「列名」：说明. Rows outside the importer's region are bad rows.
 - Importing an exported file unchanged changes nothing (every row is reported as skipped).
+- Exports write text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first)
+  with a leading `'` and drop control characters (`liaison.exports.export_cell`, applied in
+  `LiaisonResource.export_resource`); imports read the `'` back off and drop control
+  characters too (`cells.cell_text`).
+
+- A file is bounded before it is parsed (size; for xlsx the unpacked size and compression
+  ratio from the zip directory; rows; columns): past a limit it is refused as a whole.
+- A confirmed file of more than `IMPORT_BACKGROUND_ROWS` data rows is imported by the
+  Celery worker, all or nothing as in the request; the admin shows the job's page meanwhile.
 
 Modules: `cells` (reading a cell), `widgets` (a column's type), `references` (名称 / 名称#编号),
-`resources` (the base resource, `LiaisonResource`), `errors` (an import's problems as lines).
+`resources` (the base resource, `LiaisonResource`), `errors` (an import's problems as lines),
+`limits` (how big a file may be), `formats` (the admin's xlsx and csv, reading within the limits),
+`background` (a large confirmed import run by the Celery worker as an `ImportJob`).
 Import each name from the module that holds it.
 """

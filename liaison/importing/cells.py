@@ -12,6 +12,9 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
+from liaison.exports import unescape_cell
+from liaison.text import UNPRINTABLE
+
 LIST_SEPARATOR = re.compile(r"\s*[;；]\s*")
 CHUNK = 500
 
@@ -25,14 +28,19 @@ def chunked(items: Iterable, size: int = CHUNK):
 
 def cell_text(value) -> str:
     """A cell as trimmed text: numbers typed into Excel (phone numbers, codes) lose their
-    `.0`, and control characters are refused (the database would refuse them later, far
-    from the row)."""
+    `.0`, the quote our exports put before formula-like text goes (`liaison.exports`), NUL
+    is refused (the database would refuse it later, far from the row) and other control
+    characters are dropped, as every service drops them (`liaison.text`)."""
     if value is None:
         return ""
     if type(value) is str:  # the common case, kept fast: a roster has a hundred thousand cells
         text = value.strip()
         if "\x00" in text:
             raise ValueError(_("含有不可见的控制字符，请删除后重试。"))
+        if text[:1] == "'":
+            text = unescape_cell(text).strip()
+        if UNPRINTABLE.search(text):
+            text = UNPRINTABLE.sub("", text).strip()
         return text
     if isinstance(value, bool):
         return "是" if value else "否"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.results import Error
 
+from liaison.exports import export_row
 from liaison.importing.cells import cell_text, chunked, safe_cell
 from liaison.importing.widgets import RegionWidget, TextWidget
 from liaison.models import User
@@ -295,6 +296,13 @@ class LiaisonResource(resources.ModelResource):
         return row_result
 
     # --- export -----------------------------------------------------------------------
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        # Every cell of every xlsx and csv the admin writes: people's text made inert.
+        return export_row(super().export_resource(instance, selected_fields=selected_fields, **kwargs))
+
+    def get_export_headers(self, selected_fields=None):
+        return export_row(super().get_export_headers(selected_fields=selected_fields))
+
     def filter_export(self, queryset, **kwargs):
         return self.scoped(queryset)
 

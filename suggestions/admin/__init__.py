@@ -2,7 +2,7 @@
 
 `units`: handling units (承办单位), scoped to the user's region like every network object, with
 Excel in and out. `suggestions`: suggestions (read-only pages with the workflow steps as buttons
-that call the services — the step forms are in `workflow` — the timeline and assignments inline
+each taken through `suggestions.steps`, its form derived from the step's input — the timeline and assignments inline
 from `inlines`, filters by status, route, unit, overdue tier and supervision, Excel export and
 historical import). `shared_lists`: categories and the holiday table. `records`: supervision
 bundles, notifications and events (read-only).

@@ -1,5 +1,5 @@
-"""Suggestions: read-only pages with the workflow steps as buttons that call the services (the
-forms are in `workflow`), the timeline and assignments inline, filters by status, route, unit,
+"""Suggestions: read-only pages with the workflow steps as buttons (each step from
+`suggestions.steps.table`, its form derived from the step's input), the timeline and assignments inline, filters by status, route, unit,
 overdue tier and supervision, Excel export and historical import."""
 
 from django.contrib import admin, messages
@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 from liaison.admin_mixins import (
     RoleScopedAdminMixin,
@@ -18,7 +19,6 @@ from liaison.admin_mixins import (
     can_write,
 )
 from stations.admin_filters import RegionTreeFilter
-from suggestions import services as workflow_services
 from suggestions import workflow
 from suggestions.admin.inlines import (
     AssignmentInline,
@@ -26,7 +26,6 @@ from suggestions.admin.inlines import (
     EvaluationInline,
     EventInline,
 )
-from suggestions.admin.workflow import WORKFLOW_FORMS
 from suggestions.models import Action, Assignment, Suggestion
 from suggestions.resources.suggestions import SuggestionResource
 from suggestions.selectors import (
@@ -36,6 +35,9 @@ from suggestions.selectors import (
     unit_list,
     with_deadline,
 )
+from suggestions.steps import SUGGESTION, allowed, perform
+from suggestions.steps.forms import step_form
+from suggestions.steps.table import STEPS, steps_on
 
 
 class OverdueTierFilter(admin.SimpleListFilter):
@@ -154,9 +156,9 @@ class SuggestionAdmin(ScopedImportExportMixin, RoleScopedAdminMixin, admin.Model
                        show_delete=False)
         if obj is not None and self.has_change_permission(request, obj):
             context["workflow_buttons"] = [
-                {"action": action, "label": Action(action).label, "url": self._step_url(obj, action)}
-                for action in workflow.allowed_actions(obj, request.user)
-                if action in WORKFLOW_FORMS
+                {"action": step.action, "label": step.label, "url": self._step_url(obj, step.action)}
+                for step in steps_on(SUGGESTION)
+                if allowed(step, obj, request.user)
             ]
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
@@ -174,9 +176,9 @@ class SuggestionAdmin(ScopedImportExportMixin, RoleScopedAdminMixin, admin.Model
         ]
 
     def workflow_view(self, request, object_id, action):
-        """One workflow step: GET shows its form, POST calls its service."""
-        form_class = WORKFLOW_FORMS.get(action)
-        if form_class is None:
+        """One workflow step (`suggestions.steps`): GET shows its form, POST takes the step."""
+        step = STEPS.get(action)
+        if step is None or step.on != SUGGESTION:
             raise Http404(gettext("没有这个办理操作。"))
         suggestion = self.get_object(request, object_id)
         if suggestion is None:
@@ -184,41 +186,50 @@ class SuggestionAdmin(ScopedImportExportMixin, RoleScopedAdminMixin, admin.Model
         if not self.has_change_permission(request, suggestion):
             raise PermissionDenied
         change_url = reverse(f"{self.admin_site.name}:suggestions_suggestion_change", args=[suggestion.pk])
-        label = Action(action).label
-        form = form_class(request.POST if request.method == "POST" else None, suggestion=suggestion, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            try:
-                form.perform()
-            except workflow.WorkflowError as exc:
-                messages.error(request, gettext("未能%(action)s：%(reason)s") % {"action": label, "reason": exc.message})
-                return HttpResponseRedirect(change_url)
-            except ValidationError as exc:
-                _add_service_errors(form, exc)
+        posted = request.method == "POST"
+        form = step_form(step, obj=suggestion, request=request, data=request.POST if posted else None,
+                         files=request.FILES if posted else None)
+        try:
+            if posted:
+                perform(step, obj=suggestion, user=request.user, data=form.posted(request.POST, request.FILES),
+                        request=request)
             else:
-                messages.success(request, gettext("已%(action)s：%(suggestion)s") % {"action": label, "suggestion": suggestion})
+                workflow.require(suggestion, step.action, request.user)
+        except workflow.WorkflowError as exc:
+            messages.error(request, gettext("未能%(action)s：%(reason)s") % {"action": step.label, "reason": exc.message})
+            return HttpResponseRedirect(change_url)
+        except serializers.ValidationError as exc:
+            form.add_serializer_errors(exc.detail)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            if posted:
+                messages.success(request, gettext("已%(action)s：%(suggestion)s") % {"action": step.label, "suggestion": suggestion})
                 return HttpResponseRedirect(change_url)
         context = {
             **self.admin_site.each_context(request),
-            "title": gettext("%(action)s：%(suggestion)s") % {"action": label, "suggestion": suggestion},
+            "title": gettext("%(action)s：%(suggestion)s") % {"action": step.label, "suggestion": suggestion},
             "opts": self.opts,
             "original": suggestion,
             "form": form,
-            "action_label": label,
+            "action_label": step.label,
+            "confirm": step.confirm,
             "change_url": change_url,
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/suggestions/suggestion/workflow_step.html", context)
 
     # --- bulk steps ----------------------------------------------------------------------------
-    def _bulk(self, request, queryset, action, step):
+    def _bulk(self, request, queryset, action):
+        """Take a step that needs no input on each selected suggestion (`suggestions.steps`)."""
+        step = STEPS[action]
         done, refused = 0, []
         for suggestion in queryset:
             try:
-                step(suggestion)
+                perform(step, obj=suggestion, user=request.user, data={}, request=request)
                 done += 1
-            except (workflow.WorkflowError, ValidationError) as exc:
-                reason = exc.message if isinstance(exc, workflow.WorkflowError) else "；".join(exc.messages)
-                refused.append(f"{suggestion.code}：{reason}")
+            except (workflow.WorkflowError, ValidationError, serializers.ValidationError) as exc:
+                refused.append(f"{suggestion.code}：{_reason(exc)}")
         if done:
             messages.success(request, gettext("已%(action)s %(n)d 件。") % {"action": Action(action).label, "n": done})
         if refused:
@@ -227,13 +238,11 @@ class SuggestionAdmin(ScopedImportExportMixin, RoleScopedAdminMixin, admin.Model
 
     @admin.action(description=_("受理所选意见建议"))
     def accept_selected(self, request, queryset):
-        self._bulk(request, queryset, Action.ACCEPT,
-                   lambda s: workflow_services.suggestion_accept(suggestion=s, by=request.user))
+        self._bulk(request, queryset, Action.ACCEPT)
 
     @admin.action(description=_("公示所选意见建议"))
     def publish_selected(self, request, queryset):
-        self._bulk(request, queryset, Action.PUBLISH,
-                   lambda s: workflow_services.suggestion_publish(suggestion=s, by=request.user))
+        self._bulk(request, queryset, Action.PUBLISH)
 
 
 def _add_service_errors(form, exc: ValidationError) -> None:
@@ -242,3 +251,11 @@ def _add_service_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def _reason(exc) -> str:
+    if isinstance(exc, workflow.WorkflowError):
+        return exc.message
+    if isinstance(exc, serializers.ValidationError):
+        return str(exc.detail)
+    return "；".join(exc.messages)

@@ -4,20 +4,11 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from suggestions import services as workflow_services
-from suggestions.api.actions import (
-    ContactBodySerializer,
-    EmptySerializer,
-    ReplySerializer,
-    ReplyWithFilesSerializer,
-    ReturnSerializer,
-)
-from suggestions.api.base import CONFLICT, OVERDUE_TIER_CHOICES, ActionObjectMixin
+from suggestions.api.base import OVERDUE_TIER_CHOICES, ActionObjectMixin
+from suggestions.api.steps import with_steps
 from suggestions.filters import AssignmentFilter
 from suggestions.models import (
     LIVE_SUGGESTION_STATUSES,
@@ -31,6 +22,7 @@ from suggestions.selectors import (
     tier_bounds,
     tier_of,
 )
+from suggestions.steps import ASSIGNMENT
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -85,17 +77,11 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return _assignment_tier(self, assignment) in OverdueTier.LATE
 
 
-def _assignment_action_schema(summary, request, description=""):
-    return extend_schema(
-        summary=summary, description=description, request=request,
-        responses={200: AssignmentSerializer, 409: CONFLICT}, tags=["workflow"],
-    )
-
-
 @extend_schema_view(
     list=extend_schema(summary="交办任务列表", tags=["workflow"]),
     retrieve=extend_schema(summary="交办任务详情", tags=["workflow"]),
 )
+@with_steps(ASSIGNMENT, answer=AssignmentSerializer)
 class AssignmentViewSet(ActionObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """交办任务（每个承办单位一条）：联络员看到本单位的，工作人员和领导看到本区划的，代表看到本人建议的。
     签收、退回、三见面、答复由承办单位联络员操作。"""
@@ -114,47 +100,6 @@ class AssignmentViewSet(ActionObjectMixin, mixins.ListModelMixin, mixins.Retriev
             return self.queryset
         return assignment_list(user=self.request.user).prefetch_related("contacts")
 
-    def _body(self, serializer_class):
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-    def _answer(self, assignment):
+    def _answer(self, assignment, status_code=200):  # the step endpoints answer with this
         fresh = self.get_queryset().filter(pk=assignment.pk).first() or assignment
-        return Response(AssignmentSerializer(fresh, context=self.get_serializer_context()).data)
-
-    @_assignment_action_schema("签收", EmptySerializer, "pending → signed；意见建议进入办理中")
-    @action(detail=True, methods=["post"])
-    def sign(self, request, pk=None):
-        self._body(EmptySerializer)
-        return self._answer(workflow_services.assignment_sign(assignment=self.get_object(), by=request.user))
-
-    @_assignment_action_schema("退回", ReturnSerializer, "pending → returned（须写明理由，在退回期限内）；由工作人员重新交办")
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request, pk=None):
-        data = self._body(ReturnSerializer)
-        return self._answer(workflow_services.assignment_return(assignment=self.get_object(), by=request.user, reason=data["reason"]))
-
-    @_assignment_action_schema("三见面", ContactBodySerializer, "记录办前、办中、办后与代表见面沟通")
-    @action(detail=True, methods=["post"])
-    def contact(self, request, pk=None):
-        data = self._body(ContactBodySerializer)
-        return self._answer(
-            workflow_services.assignment_contact(assignment=self.get_object(), by=request.user, kind=data["kind"], note=data["note"])
-        )
-
-    @_assignment_action_schema(
-        "答复",
-        {"application/json": ReplySerializer, "multipart/form-data": ReplyWithFilesSerializer},
-        "→ replied；主办单位答复后意见建议变为已答复。附答复函等材料时用 multipart/form-data，"
-        "文件放在 attachments 字段（可多个）；任一文件类型或大小不符则整个答复不保存（400）。",
-    )
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
-    def reply(self, request, pk=None):
-        data = self._body(ReplyWithFilesSerializer)
-        return self._answer(
-            workflow_services.assignment_reply(
-                assignment=self.get_object(), by=request.user, result=data["result"], content=data["content"],
-                attachments=data.get("attachments", []),
-            )
-        )
+        return Response(AssignmentSerializer(fresh, context=self.get_serializer_context()).data, status=status_code)

@@ -10,17 +10,12 @@ answers with the updated suggestion (or assignment) as a read would show it.
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from deputies.models import Deputy
 from liaison.api.meta import register_choices
 from liaison.api.schema import ERROR_RESPONSES
-from liaison.models import User
-from stations.models import Station
-from suggestions import workflow
 from suggestions.models import (
     Action,
     AssignmentRole,
     AssignmentStatus,
-    Category,
     ContactKind,
     DeputyRole,
     FeedbackChannel,
@@ -34,7 +29,7 @@ from suggestions.models import (
     SuggestionKind,
     Supervision,
 )
-from suggestions.selectors import OverdueTier, suggestions_visible_to
+from suggestions.selectors import OverdueTier
 
 register_choices("suggestion_kind", SuggestionKind)
 register_choices("suggestion_status", Status)
@@ -56,29 +51,6 @@ register_choices("overdue_tier", OverdueTier)
 phone_format_public = RegexValidator(r"^[0-9+\-() ]{5,20}$", _("请填写正确的电话号码（数字，可含 - 和空格）。"))
 OVERDUE_TIER_CHOICES = OverdueTier.choices
 CONFLICT = ERROR_RESPONSES["409"]
-
-
-# --- choices for the bodies: what the caller may name -------------------------------------------
-def active_categories(*, user):
-    return Category.objects.filter(is_active=True)
-
-
-def any_station(*, user):
-    return Station.objects.all()
-
-
-def any_deputy(*, user):
-    # A suggestion may name deputies of any level (a city deputy co-signing a county one's).
-    return Deputy.objects.all()
-
-
-def visible_suggestions(*, user):
-    return suggestions_visible_to(user)
-
-
-def active_leaders(*, user):
-    # The service checks that the leader's region covers the suggestion's.
-    return User.objects.filter(role=workflow.LEADER, is_active=True)
 
 
 class ActionObjectMixin:

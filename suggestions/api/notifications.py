@@ -6,11 +6,11 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from suggestions import services as workflow_services
 from suggestions.api.base import CONFLICT, ActionObjectMixin
 from suggestions.filters import NotificationFilter
 from suggestions.models import Notification
 from suggestions.selectors import notification_list
+from suggestions.services.closing import notification_mark_read
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -50,5 +50,5 @@ class NotificationViewSet(ActionObjectMixin, mixins.ListModelMixin, mixins.Retri
     @extend_schema(summary="标记为已读", request=None, responses={200: NotificationSerializer, 409: CONFLICT}, tags=["workflow"])
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
-        notification = workflow_services.notification_mark_read(notification=self.get_object(), by=request.user)
+        notification = notification_mark_read(notification=self.get_object(), by=request.user)
         return Response(NotificationSerializer(notification, context=self.get_serializer_context()).data)

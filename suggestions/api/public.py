@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,16 +18,10 @@ from liaison.api.throttling import AddressRateThrottle
 from liaison.privacy import mask_name
 from stations.api import RegionCodeField
 from stations.models import Station
-from suggestions import services as workflow_services
-from suggestions.api.base import (
-    ActionObjectMixin,
-    active_categories,
-    any_deputy,
-    any_station,
-    phone_format_public,
-)
+from suggestions.api.base import ActionObjectMixin, phone_format_public
 from suggestions.models import Action, Category, Result, Status, SuggestionKind
-from suggestions.selectors import track
+from suggestions.selectors import active_categories, any_deputy, any_station, track
+from suggestions.services import intake
 
 # What a code typed from a paper slip may look like; anything else is not a code (404).
 TRACKING_CODE_SHAPE = re.compile(r"^[0-9A-Za-z]{1,32}$")
@@ -37,6 +31,13 @@ class PublicOpinionThrottle(AddressRateThrottle):
     """`POST public/opinions/`: per address, at the `public` rate (LIAISON_THROTTLE_PUBLIC)."""
 
     scope = "public"
+
+
+class PublicTrackThrottle(AddressRateThrottle):
+    """`GET public/track/{code}/`: per address, at the `track` rate (LIAISON_THROTTLE_TRACK), so
+    codes cannot be tried in bulk."""
+
+    scope = "track"
 
 
 @extend_schema_serializer(
@@ -109,7 +110,7 @@ class PublicOpinionView(ActionObjectMixin, APIView):
         serializer = PublicOpinionSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        suggestion = workflow_services.suggestion_submit(
+        suggestion = intake.suggestion_submit(
             by=None,
             kind=SuggestionKind.OPINION,
             title=data["title"],
@@ -189,6 +190,10 @@ class PublicTrackView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_classes = [PublicTrackThrottle]
+
+    def throttled(self, request, wait):
+        raise Throttled(wait, detail=str(_("查询过于频繁，请稍后再试。")))
 
     @extend_schema(
         operation_id="public_track_retrieve",

@@ -20,27 +20,12 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from liaison.privacy import mask_phone, may_see_personal_data
 from stations.api import RegionCodeField
-from suggestions import services as workflow_services
 from suggestions import workflow
-from suggestions.api.actions import (
-    AssignSerializer,
-    AttachmentUploadSerializer,
-    ConvertSerializer,
-    DeclineSerializer,
-    EmptySerializer,
-    EscalateSerializer,
-    EvaluateSerializer,
-    FeedbackBodySerializer,
-    MergeSerializer,
-    NoteSerializer,
-    ResolveOnSpotSerializer,
-    SuggestionCreateSerializer,
-    SuperviseSerializer,
-)
 from suggestions.api.assignments import AssignmentSerializer
 from suggestions.api.base import CONFLICT, OVERDUE_TIER_CHOICES, ActionObjectMixin
+from suggestions.api.intake import AttachmentUploadSerializer, SuggestionCreateSerializer
+from suggestions.api.steps import with_steps
 from suggestions.downloads import attachment_response
 from suggestions.filters import SuggestionFilter
 from suggestions.models import (
@@ -55,12 +40,16 @@ from suggestions.models import (
     Suggestion,
     SuggestionDeputy,
 )
+from suggestions.privacy import submitter_for
 from suggestions.selectors import (
     OverdueTier,
     suggestion_list,
     suggestions_visible_to,
     with_deadline,
 )
+from suggestions.services import attachments, intake
+from suggestions.services.attachments import ATTACHMENT_TYPES
+from suggestions.steps import SUGGESTION
 
 
 # --- read side ------------------------------------------------------------------------------------
@@ -119,12 +108,12 @@ class FeedbackSerializer(serializers.ModelSerializer):
     examples=[
         OpenApiExample(
             "replied_opinion",
-            summary="已答复的群众意见（无权查看者看到打码的电话）",
+            summary="已答复的群众意见（无权查看者看到打码的姓名和电话）",
             value={
                 "id": 42, "code": "7KQ3MX9TPA2C", "kind": "opinion", "title": "小区门口路灯不亮",
                 "content": "晚上出行不安全，请尽快修复。", "category": 3, "category_name": "城乡建设",
                 "region": "140403001", "region_name": "太东街道", "station": 12, "station_name": "太东街道人大代表联络站",
-                "reception": None, "submitter_name": "王小明", "submitter_phone": "139****1111", "source": "public",
+                "reception": None, "submitter_name": "王**", "submitter_phone": "139****1111", "source": "public",
                 "session": "", "deputies": [{"id": 7, "name": "李红梅", "role": "lead"}], "status": "replied",
                 "route": "district", "supervision": "none", "supervision_leader": None, "bundle": None,
                 "merged_into": None, "merged_into_code": None, "converted_from": None, "escalated_to": None,
@@ -141,8 +130,10 @@ class FeedbackSerializer(serializers.ModelSerializer):
 class SuggestionSerializer(serializers.ModelSerializer):
     """A voter's opinion or a deputy's suggestion, with its assignments, timeline and evaluation.
 
-    `submitter_phone` is shown in full only to staff and leaders whose region contains the
-    suggestion's, and to the account that entered it; others get `139****1111`."""
+    `submitter_name` and `submitter_phone` are shown in full only to those the privacy rule
+    names (suggestions/privacy.py: staff and leaders whose region contains the suggestion's,
+    the account that entered it, the deputies who received it); others get `王**` and
+    `139****1111`."""
 
     category_name = serializers.CharField(source="category.name", read_only=True, allow_null=True, default=None)
     region = RegionCodeField(read_only=True)
@@ -186,8 +177,8 @@ class SuggestionSerializer(serializers.ModelSerializer):
         data = super().to_representation(suggestion)
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        if not may_see_personal_data(user, region_code=suggestion.region_id, owner_id=suggestion.submitted_by_id):
-            data["submitter_phone"] = mask_phone(data.get("submitter_phone"))
+        submitter = submitter_for(user, suggestion)
+        data["submitter_name"], data["submitter_phone"] = submitter.name, submitter.phone
         return data
 
 
@@ -204,17 +195,6 @@ class SuggestionDetailSerializer(SuggestionSerializer):
         return workflow.allowed_actions(suggestion, request.user) if request is not None else []
 
 
-def _action_schema(summary, request, response=None, *, description="", status_code=200):
-    response = response or SuggestionDetailSerializer
-    return extend_schema(
-        summary=summary,
-        description=description,
-        request=request,
-        responses={status_code: response, 409: CONFLICT},
-        tags=["workflow"],
-    )
-
-
 # --- suggestions/ ---------------------------------------------------------------------------------
 @extend_schema_view(
     list=extend_schema(summary="意见建议列表", tags=["workflow"]),
@@ -226,6 +206,7 @@ def _action_schema(summary, request, response=None, *, description="", status_co
         tags=["workflow"],
     ),
 )
+@with_steps(SUGGESTION, answer=SuggestionDetailSerializer)
 class SuggestionViewSet(ActionObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """意见建议：工作人员和领导看到本区划及下级的，承办单位联络员看到交办给本单位的，代表看到本人领衔、附议或接待的。
 
@@ -261,7 +242,7 @@ class SuggestionViewSet(ActionObjectMixin, mixins.ListModelMixin, mixins.Retriev
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
-    def _answer(self, suggestion, status_code=status.HTTP_200_OK):
+    def _answer(self, suggestion, status_code=status.HTTP_200_OK):  # the step endpoints answer with this
         """The suggestion as a read shows it. The caller has just acted on it, so it is shown
         even if the step took it out of the caller's list (which no step does today)."""
         fresh = _for_reading(suggestion_list(user=self.request.user)).filter(pk=suggestion.pk).first()
@@ -272,7 +253,7 @@ class SuggestionViewSet(ActionObjectMixin, mixins.ListModelMixin, mixins.Retriev
 
     def create(self, request, *args, **kwargs):
         data = self._body(SuggestionCreateSerializer)
-        suggestion = workflow_services.suggestion_submit(
+        suggestion = intake.suggestion_submit(
             by=request.user,
             kind=data["kind"],
             title=data["title"],
@@ -289,134 +270,6 @@ class SuggestionViewSet(ActionObjectMixin, mixins.ListModelMixin, mixins.Retriev
         )
         return self._answer(suggestion, status.HTTP_201_CREATED)
 
-    @_action_schema("受理", NoteSerializer, description="submitted → accepted")
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        data = self._body(NoteSerializer)
-        return self._answer(workflow_services.suggestion_accept(suggestion=self.get_object(), by=request.user, note=data["note"]))
-
-    @_action_schema("不予受理", DeclineSerializer, description="submitted → declined，须写明理由")
-    @action(detail=True, methods=["post"])
-    def decline(self, request, pk=None):
-        data = self._body(DeclineSerializer)
-        return self._answer(workflow_services.suggestion_decline(suggestion=self.get_object(), by=request.user, reason=data["reason"]))
-
-    @_action_schema("代表即办", ResolveOnSpotSerializer, description="submitted → replied：当场解决，note 即答复内容")
-    @action(detail=True, methods=["post"], url_path="resolve-on-spot", url_name="resolve-on-spot")
-    def resolve_on_spot(self, request, pk=None):
-        data = self._body(ResolveOnSpotSerializer)
-        return self._answer(
-            workflow_services.suggestion_resolve_on_spot(
-                suggestion=self.get_object(), by=request.user, note=data["note"], result=data["result"]
-            )
-        )
-
-    @_action_schema("并案", MergeSerializer, description="submitted → merged：并入另一件，提出人凭原查询码跟踪其进展")
-    @action(detail=True, methods=["post"])
-    def merge(self, request, pk=None):
-        suggestion = self.get_object()
-        data = self._body(MergeSerializer)
-        return self._answer(
-            workflow_services.suggestion_merge(suggestion=suggestion, by=request.user, into=data["into"], note=data["note"])
-        )
-
-    @_action_schema("交办", AssignSerializer, description="accepted → assigned：主办单位一个、协办单位若干，期限按工作日")
-    @action(detail=True, methods=["post"])
-    def assign(self, request, pk=None):
-        suggestion = self.get_object()
-        data = self._body(AssignSerializer)
-        return self._answer(
-            workflow_services.suggestion_assign(
-                suggestion=suggestion,
-                by=request.user,
-                route=data["route"],
-                lead_unit=data["lead_unit"],
-                co_units=data.get("co_units", []),
-                deadline=data.get("deadline"),
-                co_deadline=data.get("co_deadline"),
-                requirements=data["requirements"],
-            )
-        )
-
-    @_action_schema("督办", SuperviseSerializer, description="交办后、办理中可设一般督办或重点督办（领衔督办人）")
-    @action(detail=True, methods=["post"])
-    def supervise(self, request, pk=None):
-        suggestion = self.get_object()
-        data = self._body(SuperviseSerializer)
-        return self._answer(
-            workflow_services.suggestion_supervise(
-                suggestion=suggestion, by=request.user, level=data["level"], leader=data.get("leader"), note=data["note"]
-            )
-        )
-
-    @_action_schema("催办", NoteSerializer, description="记录催办并通知承办单位")
-    @action(detail=True, methods=["post"])
-    def urge(self, request, pk=None):
-        data = self._body(NoteSerializer)
-        return self._answer(workflow_services.suggestion_urge(suggestion=self.get_object(), by=request.user, note=data["note"]))
-
-    @_action_schema(
-        "评价", EvaluateSerializer,
-        description="replied → closed（满意、基本满意），或 unsatisfied 退回重新办理（新期限）",
-    )
-    @action(detail=True, methods=["post"])
-    def evaluate(self, request, pk=None):
-        suggestion = self.get_object()
-        data = self._body(EvaluateSerializer)
-        return self._answer(
-            workflow_services.suggestion_evaluate(
-                suggestion=suggestion, by=request.user, rating=data["rating"], comment=data["comment"],
-                deputy=data.get("deputy"),
-            )
-        )
-
-    @_action_schema("办结", NoteSerializer, description="replied → closed，不经评价（仅工作人员）")
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        data = self._body(NoteSerializer)
-        return self._answer(workflow_services.suggestion_close(suggestion=self.get_object(), by=request.user, note=data["note"]))
-
-    @_action_schema("反馈", FeedbackBodySerializer, description="记录已将结果告知群众（计入反馈率）；已答复、已办结时可用")
-    @action(detail=True, methods=["post"])
-    def feedback(self, request, pk=None):
-        data = self._body(FeedbackBodySerializer)
-        return self._answer(
-            workflow_services.suggestion_feedback(
-                suggestion=self.get_object(), by=request.user, channel=data["channel"], note=data["note"]
-            )
-        )
-
-    @_action_schema("公示", EmptySerializer, description="已办结的意见建议公开公示")
-    @action(detail=True, methods=["post"])
-    def publish(self, request, pk=None):
-        self._body(EmptySerializer)
-        return self._answer(workflow_services.suggestion_publish(suggestion=self.get_object(), by=request.user))
-
-    @_action_schema(
-        "转为闭会建议", ConvertSerializer, status_code=201,
-        description="群众意见转为代表的闭会建议：返回新建的代表建议（201）；原意见标记为并入该建议，群众凭原查询码跟踪",
-    )
-    @action(detail=True, methods=["post"])
-    def convert(self, request, pk=None):
-        suggestion = self.get_object()
-        data = self._body(ConvertSerializer)
-        converted = workflow_services.suggestion_convert_to_deputy_suggestion(
-            suggestion=suggestion, by=request.user, deputies=data.get("deputies", []), title=data["title"],
-            content=data["content"], category=data.get("category"), note=data["note"],
-        )
-        return self._answer(converted, status.HTTP_201_CREATED)
-
-    @_action_schema("转报上级", EscalateSerializer, description="交上一级（或指定上级）人大常委会工作人员审核")
-    @action(detail=True, methods=["post"])
-    def escalate(self, request, pk=None):
-        suggestion = self.get_object()
-        data = self._body(EscalateSerializer)
-        return self._answer(
-            workflow_services.suggestion_escalate(
-                suggestion=suggestion, by=request.user, to_region=data.get("to_region"), note=data["note"]
-            )
-        )
-
     @extend_schema(
         summary="上传附件",
         description=(
@@ -431,14 +284,15 @@ class SuggestionViewSet(ActionObjectMixin, mixins.ListModelMixin, mixins.Retriev
     def attachments(self, request, pk=None):
         suggestion = self.get_object()
         data = self._body(AttachmentUploadSerializer)
-        attachment = workflow_services.attachment_add(suggestion=suggestion, by=request.user, file=data["file"])
+        attachment = attachments.attachment_add(suggestion=suggestion, by=request.user, file=data["file"])
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="下载附件",
         description="以附件形式返回原文件名和经内容识别的文件类型；无权查看该意见建议的返回 404。",
         parameters=[OpenApiParameter("attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        # The type the content was checked to be when uploaded (services.attachments).
+        responses={(200, media_type): OpenApiTypes.BINARY for media_type in ATTACHMENT_TYPES.values()},
         tags=["workflow"],
     )
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9]{1,18})", url_name="attachment-download")

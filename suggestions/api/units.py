@@ -17,7 +17,7 @@ from stations.api import RegionCodeField
 from suggestions.filters import UnitFilter
 from suggestions.models import Unit, UnitKind
 from suggestions.selectors import unit_list
-from suggestions.services import unit_create, unit_update
+from suggestions.services.units import unit_create, unit_update
 
 register_choices("unit_kind", UnitKind)
 

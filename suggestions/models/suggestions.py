@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy, Reception
-from liaison.privacy import mask_name, mask_phone
 from stations.models import Region, Station
 
 from .choices import DeputyRole, Result, Route, Session, Source, Status, SuggestionKind, Supervision
@@ -165,14 +164,6 @@ class Suggestion(models.Model):
     def handling_region_id(self) -> str:
         """The region whose staff are responsible: the upper level after 转报上级."""
         return self.escalated_to_id or self.region_id
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.submitter_phone)
-
-    @property
-    def masked_submitter(self) -> str:
-        return mask_name(self.submitter_name)
 
 
 class SuggestionDeputy(models.Model):

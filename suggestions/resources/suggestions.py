@@ -3,7 +3,7 @@ historical record books imported; conventions as in `liaison/importing/`.
 
 One sheet layout for both directions: an export can be imported again unchanged (every row is
 skipped: its 编号 is known), and an office's historical record book typed into the same columns
-is imported through `suggestions.importing.suggestion_import_historical`, which writes each row
+is imported through `suggestions.services.history.suggestion_import_historical`, which writes each row
 in its final state with the assignments, evaluation, feedback and dated events the workflow
 would have made. Rows are keyed by 编号 (the product's tracking code, for rows that came from
 the product) or by 原编号 (the book's own number, so a book imported twice is refused, not
@@ -29,7 +29,6 @@ from liaison.importing.widgets import (
     TextWidget,
 )
 from stations.models import Station
-from suggestions.importing import suggestion_import_historical
 from suggestions.models import (
     Action,
     Assignment,
@@ -49,6 +48,7 @@ from suggestions.models import (
     Supervision,
     Unit,
 )
+from suggestions.services.history import suggestion_import_historical
 
 _HISTORY_HELP = (
     _l("一行一件意见建议；编号留空表示新记录（导入后自动生成查询码），原编号填登记簿上的编号，用于防止重复导入。"),

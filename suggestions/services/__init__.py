@@ -9,70 +9,10 @@ e-mail/SMS after commit). The admin, the web pages, the API and the tasks all ca
 Use the object a service returns: the one passed in is not refreshed. Bad input raises
 Django's `ValidationError` (with a field dict where it is about one field).
 
-Import a service from the module that holds it (`suggestions.services.intake` …). The names
-below are re-exported only until every caller does (issue #10).
+The modules, by stage: `intake` (提 and 梳理: submit, accept, decline, resolve on the spot,
+merge, convert, escalate), `handling` (交 and 办: assign; the units' sign, return, contact,
+reply), `oversight` (督: supervise, bundle, urge), `closing` (评: evaluate, close, feedback,
+publish, follow-ups, notices read), `reminders` (the deadline sweep), `attachments`, `units`
+(handling units), and `events` (the building blocks every step shares). Each workflow step
+is declared once in `suggestions.steps.table`, which names its service here.
 """
-
-from .attachments import ATTACHMENT_TYPES, attachment_add, attachment_sniff
-from .closing import (
-    follow_up_complete,
-    notification_mark_read,
-    suggestion_close,
-    suggestion_evaluate,
-    suggestion_feedback,
-    suggestion_publish,
-)
-from .events import event_record
-from .handling import (
-    assignment_contact,
-    assignment_reply,
-    assignment_return,
-    assignment_sign,
-    suggestion_assign,
-)
-from .intake import (
-    suggestion_accept,
-    suggestion_convert_to_deputy_suggestion,
-    suggestion_decline,
-    suggestion_escalate,
-    suggestion_merge,
-    suggestion_resolve_on_spot,
-    suggestion_submit,
-)
-from .oversight import bundle_create, suggestion_supervise, suggestion_urge
-from .reminders import SweepResult, reminder_kind, reminders_sweep
-from .units import UNIT_FIELDS, unit_create, unit_update
-
-__all__ = [
-    "ATTACHMENT_TYPES",
-    "UNIT_FIELDS",
-    "SweepResult",
-    "assignment_contact",
-    "assignment_reply",
-    "assignment_return",
-    "assignment_sign",
-    "attachment_add",
-    "attachment_sniff",
-    "bundle_create",
-    "event_record",
-    "follow_up_complete",
-    "notification_mark_read",
-    "reminder_kind",
-    "reminders_sweep",
-    "suggestion_accept",
-    "suggestion_assign",
-    "suggestion_close",
-    "suggestion_convert_to_deputy_suggestion",
-    "suggestion_decline",
-    "suggestion_escalate",
-    "suggestion_evaluate",
-    "suggestion_feedback",
-    "suggestion_merge",
-    "suggestion_publish",
-    "suggestion_resolve_on_spot",
-    "suggestion_submit",
-    "suggestion_supervise",
-    "suggestion_urge",
-    "unit_create",
-    "unit_update",
-]

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from liaison.models import User
+from liaison.text import strip_unprintable
 from suggestions import workflow
 from suggestions.conf import setting
 from suggestions.models import (
@@ -89,7 +90,7 @@ def _attach(
     suggestion: Suggestion, uploaded, by: User | None, assignment: Assignment | None = None, kind: str | None = None
 ) -> Attachment:
     kind = kind or attachment_sniff(uploaded)
-    original = (getattr(uploaded, "name", "") or f"附件.{kind}").rsplit("/", 1)[-1][:200]
+    original = strip_unprintable(getattr(uploaded, "name", "") or "").rsplit("/", 1)[-1][:200] or f"附件.{kind}"
     attachment = Attachment(
         suggestion=suggestion,
         assignment=assignment,

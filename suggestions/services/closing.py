@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.models import User
+from liaison.text import clean_text
 from suggestions import workflow
 from suggestions.calendar import WorkCalendar
 from suggestions.conf import setting
@@ -53,6 +54,9 @@ def suggestion_evaluate(
     resolution, the suggestion goes back to staff (`accepted`) to be assigned."""
     if rating not in Rating.values:
         raise ValidationError({"rating": _("评价无效。")})
+    comment = clean_text(comment)
+    if rating == Rating.UNSATISFIED and not comment.strip():
+        raise ValidationError({"comment": _("选择“不满意”时，请写明不满意的原因，办理单位将据此重新办理。")})
     suggestion = _lock(suggestion)
     workflow.require(suggestion, Action.EVALUATE, by)
     caps = workflow.capacities(by, suggestion)
@@ -67,7 +71,7 @@ def suggestion_evaluate(
     elif suggestion.kind == SuggestionKind.DEPUTY_SUGGESTION:
         raise ValidationError({"deputy": _("代表建议须由代表评价，请指定代表。")})
     Evaluation.objects.create(
-        suggestion=suggestion, deputy=deputy, rating=rating, comment=(comment or "").strip(),
+        suggestion=suggestion, deputy=deputy, rating=rating, comment=comment,
         round=suggestion.rehandle_count, by=by,
     )
     from_status = suggestion.status
@@ -136,11 +140,12 @@ def suggestion_feedback(*, suggestion: Suggestion, by: User, channel: str, note:
     told that result."""
     if channel not in FeedbackChannel.values:
         raise ValidationError({"channel": _("反馈方式无效。")})
+    note = clean_text(note)
     suggestion = _lock(suggestion)
     workflow.require(suggestion, Action.FEEDBACK, by)
     if suggestion.status == S.MERGED and _final_target(suggestion).status not in (S.REPLIED, S.CLOSED):
         raise workflow.InvalidTransition(_("并入的事项尚未答复，暂不能反馈。"))
-    Feedback.objects.create(suggestion=suggestion, channel=channel, note=(note or "").strip(), by=by)
+    Feedback.objects.create(suggestion=suggestion, channel=channel, note=note, by=by)
     if suggestion.fed_back_at is None:
         suggestion.fed_back_at = timezone.now()
         suggestion.save(update_fields=["fed_back_at", "updated_at"])

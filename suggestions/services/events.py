@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from liaison.models import User
+from liaison.text import clean_text
 from suggestions.models import Assignment, Event, Suggestion
 
 
@@ -32,7 +33,7 @@ def event_record(
         action=action,
         from_status=from_status,
         to_status=to_status or suggestion.status,
-        note=note or "",
+        note=clean_text(note),
         data=data or {},
     )
 
@@ -50,7 +51,7 @@ def _lock_assignment(assignment: Assignment) -> Assignment:
 
 
 def _required_text(value: str, field_name: str, message: str) -> str:
-    value = (value or "").strip()
+    value = clean_text(value)  # people's text: control characters dropped (liaison.text)
     if not value:
         raise ValidationError({field_name: message})
     return value

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from liaison.models import User
 from liaison.scoping import in_scope
+from liaison.text import clean_text
 from suggestions import workflow
 from suggestions.calendar import WorkCalendar
 from suggestions.conf import route_deadline_days, setting
@@ -61,7 +62,8 @@ def suggestion_assign(
     """交办: hand the suggestion to its lead unit (主办) and any co-units (协办).
 
     `deadline` defaults to the route's setting in working days from today; co-units get the
-    co-unit setting, never later than the lead's deadline.
+    co-unit setting, never later than the lead's deadline. A deadline lies between today and
+    DEADLINE_MAX_DAYS ahead (a typo such as 9999-12-31 would keep it off every overdue list).
     """
     if route not in Route.values:
         raise ValidationError({"route": _("办理方式无效。")})
@@ -78,8 +80,11 @@ def suggestion_assign(
     calendar = WorkCalendar()
     today = _today()
     deadline = deadline or calendar.add_working_days(today, route_deadline_days(route))
+    latest = today + datetime.timedelta(days=int(setting("DEADLINE_MAX_DAYS")))
     if deadline < today:
         raise ValidationError({"deadline": _("办理期限不能早于今天。")})
+    if deadline > latest:
+        raise ValidationError({"deadline": _("办理期限不能晚于 %(latest)s。") % {"latest": latest.isoformat()}})
     co_deadline = co_deadline or min(
         calendar.add_working_days(today, int(setting("CO_UNIT_DEADLINE_WORKING_DAYS"))), deadline
     )
@@ -90,7 +95,7 @@ def suggestion_assign(
     )
     if held:
         raise ValidationError({"co_units": _("这些单位已在办理此事项：%(units)s。") % {"units": "、".join(sorted(held))}})
-    requirements = (requirements or "").strip()
+    requirements = clean_text(requirements)
     new = [
         Assignment(suggestion=suggestion, unit=lead_unit, role=AssignmentRole.LEAD, deadline=deadline,
                    requirements=requirements, assigned_by=by),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from liaison.models import Role, User
 from liaison.scoping import in_scope
+from liaison.text import clean_text
 from stations.models import Region
 from suggestions import workflow
 from suggestions.models import (
@@ -105,8 +106,8 @@ def suggestion_submit(
         region=region,
         station=station,
         reception=reception,
-        submitter_name=(submitter_name or "").strip()[:50],
-        submitter_phone=(submitter_phone or "").strip()[:20],
+        submitter_name=clean_text(submitter_name)[:50],
+        submitter_phone=clean_text(submitter_phone)[:20],
         submitted_by=by,
         source=source,
         session=session,
@@ -245,8 +246,8 @@ def suggestion_convert_to_deputy_suggestion(
     converted = Suggestion.objects.create(
         kind=SuggestionKind.DEPUTY_SUGGESTION,
         session=Session.INTERIM,
-        title=(title or opinion.title).strip()[:200],
-        content=(content or opinion.content).strip(),
+        title=clean_text(title or opinion.title)[:200],
+        content=clean_text(content or opinion.content),
         category=category or opinion.category,
         region=opinion.region,
         station=opinion.station,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from liaison.models import Role, User
 from liaison.regions import CODE_LENGTHS
 from liaison.scoping import in_scope
+from liaison.text import clean_text
 from suggestions import workflow
 from suggestions.models import (
     OPEN_ASSIGNMENT_STATUSES,
@@ -64,6 +65,7 @@ def suggestion_supervise(
     *, suggestion: Suggestion, by: User, level: str, leader: User | None = None, note: str = ""
 ) -> Suggestion:
     """督办: put the suggestion under ordinary or key supervision (重点督办, led by a leader)."""
+    note = clean_text(note)
     suggestion = _lock(suggestion)
     workflow.require(suggestion, Action.SUPERVISE, by)
     leader = _apply_supervision(suggestion, by, level, leader)
@@ -92,6 +94,7 @@ def bundle_create(
 ) -> SupervisionBundle:
     """打捆督办: supervise similar suggestions together, usually under one leader."""
     title = _required_text(title, "title", _("请填写督办主题。"))
+    note = clean_text(note)
     ids = sorted({s.pk for s in suggestions})
     if len(ids) < 2:
         raise ValidationError({"suggestions": _("打捆督办至少需要两件意见建议。")})
@@ -136,6 +139,7 @@ def bundle_create(
 @transaction.atomic
 def suggestion_urge(*, suggestion: Suggestion, by: User, note: str = "") -> Suggestion:
     """催办: press the units still working on it."""
+    note = clean_text(note)
     suggestion = _lock(suggestion)
     workflow.require(suggestion, Action.URGE, by)
     unit_ids = _open_unit_ids(suggestion)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from liaison.text import clean_strings
 from suggestions.models import Unit
 
 # The caller has checked that the region lies in the user's scope.
@@ -17,7 +18,7 @@ def unit_create(*, name: str, region, **fields) -> Unit:
     unknown = set(fields) - UNIT_FIELDS
     if unknown:
         raise TypeError(f"unit_create() got unknown fields: {sorted(unknown)}")
-    unit = Unit(name=name, region=region, **fields)
+    unit = Unit(**clean_strings({"name": name, "region": region, **fields}))
     unit.full_clean()
     unit.save()
     return unit
@@ -32,7 +33,7 @@ def unit_update(*, unit: Unit, **fields) -> Unit:
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if not fields:
         return unit
-    for field, value in fields.items():
+    for field, value in clean_strings(fields).items():
         setattr(unit, field, value)
     unit.full_clean()
     unit.save(update_fields=list(fields))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.fields import empty
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,14 +26,30 @@ from suggestions.stats.summary import summary
 MAX_PERIOD_DAYS = 3 * 366
 
 
+class _Given:
+    """A query parameter given empty (`?region=`) is refused like any other malformed value
+    (DRF would read it as absent), as the schema says."""
+
+    def get_value(self, dictionary):
+        return dictionary.get(self.field_name, empty)
+
+
+class _RegionParam(_Given, serializers.RegexField):
+    pass
+
+
+class _DateParam(_Given, serializers.DateField):
+    pass
+
+
 class StatsSummaryQuerySerializer(serializers.Serializer):
-    region = serializers.RegexField(
+    region = _RegionParam(
         CODE_PATTERN, required=False,
         help_text=_("区划代码：该区划及其下级（默认为您的管辖区划）。"),
         error_messages={"invalid": _("区划代码应为 2、4、6、9 或 12 位数字。")},
     )
-    period_start = serializers.DateField(required=False, help_text=_("起始日期 YYYY-MM-DD（默认为截止日期所在年的 1 月 1 日）。"))
-    period_end = serializers.DateField(required=False, help_text=_("截止日期 YYYY-MM-DD（默认为今天）。"))
+    period_start = _DateParam(required=False, help_text=_("起始日期 YYYY-MM-DD（默认为截止日期所在年的 1 月 1 日）。"))
+    period_end = _DateParam(required=False, help_text=_("截止日期 YYYY-MM-DD（默认为今天）。"))
 
     def validate(self, data):
         end = data.get("period_end") or timezone.localdate()

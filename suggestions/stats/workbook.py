@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from liaison.exports import export_row
 from liaison.regions import within
 from liaison.scoping import region_scope
 from suggestions.conf import setting
@@ -83,13 +84,14 @@ class _Sheet:
         self.sheet = workbook.create_sheet(title=title[:31])
         bold = Font(bold=True)
         cells = []
-        for header in headers:
-            cell = WriteOnlyCell(self.sheet, value=str(header))
+        for header in export_row(str(h) for h in headers):
+            cell = WriteOnlyCell(self.sheet, value=header)
             cell.font = bold
             cells.append(cell)
         self.sheet.append(cells)
 
     def row(self, values: list, formats: list | None = None) -> None:
+        values = export_row(values)  # names are people's text
         if formats:
             # A styled cell costs several times a plain value: only rates and averages get one.
             values = [self._formatted(value, fmt) if fmt and value is not None else value

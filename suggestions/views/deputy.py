@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,14 +17,14 @@ from deputies.models import Deputy, ReceptionStatus
 from deputies.selectors import reception_list
 from deputies.views import my_deputy
 from stations.models import Region
-from suggestions import selectors, services
-from suggestions.forms import DeputySuggestionForm, EvaluateForm, IssueFormSet
-from suggestions.models import Source, Status, Suggestion, SuggestionKind
+from suggestions import selectors
+from suggestions.forms import DeputySuggestionForm, IssueFormSet
+from suggestions.models import Source, Status, SuggestionKind
+from suggestions.services import intake
 from suggestions.views.helpers import (
     PAGE_SIZE,
     WORKFLOW_ERRORS,
     apply_validation_error,
-    safe_next,
 )
 
 # --- deputies: receptions with the issues raised ----------------------------------------------
@@ -62,7 +61,7 @@ def _reception_page(request, *, deputy: Deputy, instance=None):
                     if not issue.has_changed():
                         continue
                     data = issue.cleaned_data
-                    services.suggestion_submit(
+                    intake.suggestion_submit(
                         kind=SuggestionKind.OPINION,
                         title=data["title"],
                         content=data["content"],
@@ -132,7 +131,7 @@ def my_suggestions(request):
     return render(
         request,
         "suggestions/my_suggestions.html",
-        {"deputy": deputy, "page": page, "status": status, "statuses": Status.choices, "evaluate_form": EvaluateForm()},
+        {"deputy": deputy, "page": page, "status": status, "statuses": Status.choices},
     )
 
 
@@ -146,7 +145,7 @@ def suggestion_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            suggestion = services.suggestion_submit(
+            suggestion = intake.suggestion_submit(
                 kind=SuggestionKind.DEPUTY_SUGGESTION,
                 title=data["title"],
                 content=data["content"],
@@ -165,33 +164,3 @@ def suggestion_new(request):
             messages.success(request, _("建议已提交，查询码 %(code)s。") % {"code": suggestion.code})
             return redirect("suggestions:detail", pk=suggestion.pk)
     return render(request, "suggestions/suggestion_new.html", {"form": form, "deputy": deputy})
-
-
-def _visible_suggestion(request, pk) -> Suggestion:
-    return get_object_or_404(selectors.suggestions_visible_to(request.user), pk=pk)
-
-
-@login_required
-def evaluate(request, pk: int):
-    """评价: one click saves 满意/基本满意; 不满意 first asks for the reason."""
-    suggestion = _visible_suggestion(request, pk)
-    form = EvaluateForm(request.POST if request.method == "POST" else None, initial={"rating": request.GET.get("rating")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.suggestion_evaluate(
-                suggestion=suggestion, by=request.user, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        except WORKFLOW_ERRORS as error:
-            messages.error(request, str(error))
-            return redirect(safe_next(request, reverse("suggestions:detail", args=[suggestion.pk])))
-        else:
-            messages.success(request, _("评价已保存。"))
-            return redirect(safe_next(request, reverse("suggestions:detail", args=[suggestion.pk])))
-    return render(
-        request,
-        "suggestions/evaluate.html",
-        {"suggestion": suggestion, "form": form, "next": safe_next(request, "")},
-        status=200 if request.method == "GET" or form.is_valid() else 400,
-    )

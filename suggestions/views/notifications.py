@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from suggestions import selectors, services
+from suggestions import selectors
+from suggestions.services.closing import notification_mark_read
 from suggestions.views.helpers import PAGE_SIZE, safe_next
 
 # --- notifications ------------------------------------------------------------------------------
@@ -30,5 +31,5 @@ def notifications(request):
 @require_POST
 def notification_read(request, pk: int):
     notification = get_object_or_404(selectors.notification_list(user=request.user), pk=pk)
-    services.notification_mark_read(notification=notification, by=request.user)
+    notification_mark_read(notification=notification, by=request.user)
     return redirect(safe_next(request, reverse("suggestions:notifications")))

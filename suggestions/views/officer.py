@@ -1,5 +1,6 @@
 """The unit officers' pages: the inbox of my units' assignments, one assignment with its steps
-(签收, 退回, 三见面, 答复) and the documents added after the reply."""
+(its steps — 签收, 退回, 三见面, 答复 — come from `suggestions.views.steps`) and the documents
+added after the reply."""
 
 from __future__ import annotations
 
@@ -9,28 +10,28 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from liaison.models import Role
-from suggestions import selectors, services, workflow
-from suggestions.forms import AttachForm, ContactForm, EmptyForm, ReasonForm, ReplyForm
+from suggestions import selectors, workflow
+from suggestions.forms import AttachForm
 from suggestions.models import (
     LIVE_SUGGESTION_STATUSES,
     OPEN_ASSIGNMENT_STATUSES,
-    Action,
     Assignment,
     AssignmentRole,
     AssignmentStatus,
 )
+from suggestions.services.attachments import attachment_add
+from suggestions.steps import ASSIGNMENT
 from suggestions.views.helpers import (
     PAGE_SIZE,
     WORKFLOW_ERRORS,
     apply_validation_error,
     role_required,
 )
+from suggestions.views.steps import step_forms
 
 
 def _officer_assignments(request):
@@ -58,29 +59,7 @@ def inbox(request):
     )
 
 
-def _assignment_forms(data=None, action: str | None = None, files=None) -> dict:
-    def bind(name):
-        return data if name == action else None
-
-    return {
-        Action.SIGN: EmptyForm(bind(Action.SIGN), prefix="sign"),
-        Action.RETURN: ReasonForm(bind(Action.RETURN), prefix="return"),
-        Action.CONTACT: ContactForm(bind(Action.CONTACT), prefix="contact"),
-        Action.REPLY: ReplyForm(bind(Action.REPLY), files if action == Action.REPLY else None, prefix="reply"),
-    }
-
-
-ASSIGNMENT_BUTTONS = {
-    Action.SIGN: gettext_lazy("签收"),
-    Action.RETURN: gettext_lazy("退回"),
-    Action.CONTACT: gettext_lazy("保存见面记录"),
-    Action.REPLY: gettext_lazy("提交答复"),
-}
-
-
-def _assignment_context(
-    request, assignment: Assignment, forms: dict, failed_action: str | None = None, attach_form=None
-) -> dict:
+def _assignment_context(request, assignment: Assignment, attach_form=None) -> dict:
     suggestion = assignment.suggestion
     allowed = workflow.allowed_actions(assignment, request.user)
     # After the reply the unit may still add documents (the stamped letter often comes later).
@@ -100,18 +79,7 @@ def _assignment_context(
         "attachments": list(suggestion.attachments.select_related("assignment__unit").order_by("id")),
         "attach_form": attach_form,
         "allowed": allowed,
-        "action_forms": [
-            {
-                "name": name,
-                "label": workflow.action_label(name),
-                "form": forms[name],
-                "url": reverse("suggestions:assignment_act", args=[assignment.pk, name]),
-                "button": ASSIGNMENT_BUTTONS[name],
-            }
-            for name in forms
-            if name in allowed or name == failed_action
-        ],
-        "failed_action": failed_action,
+        "action_forms": step_forms(request, assignment, kind=ASSIGNMENT),
         "tier_labels": dict(selectors.OverdueTier.choices),
     }
 
@@ -126,44 +94,7 @@ def _load_assignment(request, pk) -> Assignment:
 def assignment_detail(request, pk: int):
     role_required(request, Role.UNIT_OFFICER)
     assignment = _load_assignment(request, pk)
-    return render(request, "suggestions/assignment.html", _assignment_context(request, assignment, _assignment_forms()))
-
-
-@login_required
-@require_POST
-def assignment_act(request, pk: int, action: str):
-    """POST one step on my unit's assignment: 签收, 退回, 三见面, 答复."""
-    role_required(request, Role.UNIT_OFFICER)
-    assignment = _load_assignment(request, pk)
-    forms = _assignment_forms(request.POST, action, request.FILES)
-    form = forms.get(action)
-    if form is None:
-        raise Http404("unknown action")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if action == Action.SIGN:
-                services.assignment_sign(assignment=assignment, by=request.user)
-            elif action == Action.RETURN:
-                services.assignment_return(assignment=assignment, by=request.user, reason=data["reason"])
-            elif action == Action.CONTACT:
-                services.assignment_contact(assignment=assignment, by=request.user, kind=data["kind"], note=data["note"])
-            else:
-                services.assignment_reply(
-                    assignment=assignment, by=request.user, result=data["result"], content=data["content"],
-                    attachments=data["attachments"],
-                )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        except WORKFLOW_ERRORS as error:
-            messages.error(request, str(error))
-            return redirect("suggestions:assignment", pk=pk)
-        else:
-            messages.success(request, _("已完成：%(action)s。") % {"action": workflow.action_label(action)})
-            return redirect("suggestions:assignment", pk=pk)
-    assignment = _load_assignment(request, pk)
-    context = _assignment_context(request, assignment, forms, failed_action=action)
-    return render(request, "suggestions/assignment.html", context, status=400)
+    return render(request, "suggestions/assignment.html", _assignment_context(request, assignment))
 
 
 @login_required
@@ -175,7 +106,7 @@ def assignment_attach(request, pk: int):
     form = AttachForm(request.POST, request.FILES, prefix="attach")
     if form.is_valid():
         try:
-            services.attachment_add(suggestion=assignment.suggestion, by=request.user, file=form.cleaned_data["file"])
+            attachment_add(suggestion=assignment.suggestion, by=request.user, file=form.cleaned_data["file"])
         except ValidationError as error:
             apply_validation_error(form, error)
         except WORKFLOW_ERRORS as error:
@@ -184,5 +115,5 @@ def assignment_attach(request, pk: int):
         else:
             messages.success(request, _("已上传答复材料。"))
             return redirect("suggestions:assignment", pk=pk)
-    context = _assignment_context(request, assignment, _assignment_forms(), attach_form=form)
+    context = _assignment_context(request, assignment, attach_form=form)
     return render(request, "suggestions/assignment.html", context, status=400)

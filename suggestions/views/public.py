@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
@@ -16,10 +14,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from deputies.models import Deputy, StationMembership
+from liaison.clients import client_address
 from liaison.qr import public_url, qr_response, qr_svg
+from liaison.ratelimit import api_rate, over_quota, over_rate
 from liaison.regions import CODE_LENGTHS
 from stations.models import Region, Station
-from suggestions import selectors, services
+from suggestions import selectors
+from suggestions.conf import setting
 from suggestions.forms import OpinionForm, TrackForm
 from suggestions.models import (
     Assignment,
@@ -32,6 +33,7 @@ from suggestions.models import (
     SuggestionDeputy,
     SuggestionKind,
 )
+from suggestions.services import intake
 from suggestions.views.helpers import PAGE_SIZE, WORKFLOW_ERRORS, apply_validation_error
 
 logger = logging.getLogger(__name__)
@@ -39,29 +41,18 @@ logger = logging.getLogger(__name__)
 MIN_OPINION_REGION_LENGTH = 6
 
 
-def _throttle_rate() -> tuple[int, int]:
-    """The public write limit, shared with the API's `public` throttle (e.g. "20/hour")."""
-    rate = settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}).get("public") or "20/hour"
-    number, period = rate.split("/")
-    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period.strip()[0]]
-    return int(number), seconds
+def _throttled(request, scope: str, api_scope: str, default: str) -> bool:
+    """Count one request from this client (liaison.ratelimit: cache-counted, the address as
+    the trusted proxies report it); True once the rate of the API's `api_scope` is passed."""
+    limit, window = api_rate(api_scope, default)
+    return over_rate(request, scope, limit=limit, window=window)
 
 
-def _throttled(request, scope: str) -> bool:
-    """Count one public write from this address; True once the limit is passed.
-
-    Cache-based, so every worker process shares the count (Redis, or the file cache on a bare
-    machine). The address is the connection's: a reverse proxy must pass the client's.
-    """
-    limit, window = _throttle_rate()
-    key = f"liaison:web-throttle:{scope}:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+def _over_upload_quota(request, files) -> bool:
+    """Charge the files' bytes to this client's anonymous upload quota
+    (LIAISON_ANONYMOUS_UPLOAD_BYTES_PER_HOUR); True when they would pass it."""
+    limit = int(setting("ANONYMOUS_UPLOAD_BYTES_PER_HOUR"))
+    return over_quota(request, "anonymous-upload", amount=sum(f.size for f in files), limit=limit, window=3600)
 
 
 # --- 提: the public opinion forms -------------------------------------------------------------
@@ -71,16 +62,21 @@ def _opinion_page(request, *, region: Region, station: Station | None = None, de
     form = OpinionForm(request.POST if request.method == "POST" else None, request.FILES or None)
     status = 200
     if request.method == "POST":
-        if _throttled(request, "opinion"):
+        if _throttled(request, "opinion", "public", "20/hour"):
             return render(request, "suggestions/throttled.html", status=429)
         if form.is_spam():
-            logger.info("opinion honeypot filled from %s", request.META.get("REMOTE_ADDR"))
+            logger.info("opinion honeypot filled from %s", client_address(request))
             form.add_error(None, _("提交未成功，请稍后再试。"))
             status = 400
+        elif form.is_valid() and _over_upload_quota(request, form.cleaned_data["attachments"]):
+            form.add_error(
+                "attachments", _("同一网络近一小时上传的附件已达上限，请稍后再试，或不带附件提交、到联络站当面反映。")
+            )
+            status = 429
         elif form.is_valid():
             data = form.cleaned_data
             try:
-                suggestion = services.suggestion_submit(
+                suggestion = intake.suggestion_submit(
                     kind=SuggestionKind.OPINION,
                     title=data["title"],
                     content=data["content"],
@@ -180,8 +176,15 @@ def track(request):
     return render(request, "suggestions/track.html", {"form": form})
 
 
+def _track_throttled(request) -> bool:
+    """Lookups by tracking code, per client, at the API's `track` rate (LIAISON_THROTTLE_TRACK)."""
+    return _throttled(request, "track", "track", "60/hour")
+
+
 def track_detail(request, code: str):
     """查询进度: the stages by tracking code; no names, phones or notes (selectors.track)."""
+    if _track_throttled(request):
+        return render(request, "suggestions/track_throttled.html", status=429)
     view = selectors.track(code)
     if view is None:
         raise Http404("unknown tracking code")
@@ -205,6 +208,8 @@ def track_detail(request, code: str):
 
 
 def track_qr(request, code: str, fmt: str):
+    if _track_throttled(request):
+        return render(request, "suggestions/track_throttled.html", status=429)
     view = selectors.track(code)
     if view is None:
         raise Http404("unknown tracking code")

@@ -5,8 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
+from accounts.services import token_issue
 from liaison.models import Role, User
 from tests.factories import DeputyFactory, UnitFactory, UserFactory
 
@@ -64,8 +65,8 @@ def test_account_pages_render(client, request, accounts, who):
         reverse("admin:liaison_user_add"),
         reverse("admin:liaison_user_change", args=[leader.pk]),
         reverse("admin:auth_user_password_change", args=[leader.pk]),
-        reverse("admin:authtoken_tokenproxy_changelist"),
-        reverse("admin:authtoken_tokenproxy_add"),
+        reverse("admin:accounts_apitoken_changelist"),
+        reverse("admin:accounts_apitoken_add"),
     ):
         assert client.get(url).status_code == 200, url
 
@@ -83,7 +84,7 @@ def test_leaders_deputies_and_officers_manage_no_accounts(client, accounts):
     for user in (accounts["leader"],):
         login(client, user)
         assert client.get(reverse("admin:liaison_user_changelist")).status_code == 403
-        assert client.get(reverse("admin:authtoken_tokenproxy_changelist")).status_code == 403
+        assert client.get(reverse("admin:accounts_apitoken_changelist")).status_code == 403
     # Deputies and unit officers have no admin at all.
     login(client, accounts["deputy"])
     assert client.get(reverse("admin:index")).status_code == 302
@@ -166,34 +167,40 @@ def test_staff_change_an_account_through_the_service(client, staff, accounts, ch
     assert (leader.name, leader.region) == ("改过的名字", changzhi["township"])
 
 
-def test_a_new_password_ends_the_api_token(client, staff, accounts):
+def test_a_new_password_ends_the_api_tokens(client, staff, accounts):
     leader = accounts["leader"]
-    Token.objects.create(user=leader)
+    token_issue(user=leader)
+    token_issue(user=leader)
     login(client, staff)
     url = reverse("admin:auth_user_password_change", args=[leader.pk])
     response = client.post(url, {"password1": PASSWORD, "password2": PASSWORD, "usable_password": "true"})
     assert response.status_code == 302
-    assert not Token.objects.filter(user=leader).exists()
+    assert not ApiToken.objects.filter(user=leader).exists()
 
 
-# --- tokens -----------------------------------------------------------------------------
+# --- tokens (the key is shown on the page that issues it, and never again) -----------------
 
 
-def test_issue_token_action_issues_or_shows_the_token(client, staff, accounts):
+def test_issue_token_action_shows_each_new_key_once_on_an_uncached_page(client, staff, accounts):
     leader, officer = accounts["leader"], accounts["officer"]
     officer.is_active = False
     officer.save()
     login(client, staff)
     url = reverse("admin:liaison_user_changelist")
-    response = client.post(url, {"action": "issue_tokens", "_selected_action": [leader.pk, officer.pk]}, follow=True)
-    key = Token.objects.get(user=leader).key
-    messages = [str(m) for m in response.context["messages"]]
-    assert any(f"{leader.username}：{key}" in m for m in messages)
-    assert any("停用的账号不签发令牌" in m and officer.username in m for m in messages)
-    assert not Token.objects.filter(user=officer).exists()
-    again = client.post(url, {"action": "issue_tokens", "_selected_action": [leader.pk]}, follow=True)
-    assert any(key in str(m) for m in again.context["messages"])
-    assert Token.objects.filter(user=leader).count() == 1
+    response = client.post(url, {"action": "issue_tokens", "_selected_action": [leader.pk, officer.pk]})
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    [(user, key)] = response.context["issued"]
+    assert user == leader and key in response.content.decode()
+    assert any("停用的账号不签发令牌" in str(m) and officer.username in str(m) for m in response.context["messages"])
+    assert not ApiToken.objects.filter(user=officer).exists()
+    token = ApiToken.objects.get(user=leader)
+    assert (token.issued_by, token.name) == (staff, "后台签发")
+    # Issuing again makes a second token; the first keeps working and is not shown again.
+    again = client.post(url, {"action": "issue_tokens", "_selected_action": [leader.pk]})
+    [(_user, second)] = again.context["issued"]
+    assert second != key and key not in again.content.decode()
+    assert ApiToken.objects.filter(user=leader).count() == 2
 
 
 def test_issue_token_action_cannot_reach_a_foreign_account(client, staff, accounts):
@@ -202,22 +209,22 @@ def test_issue_token_action_cannot_reach_a_foreign_account(client, staff, accoun
         reverse("admin:liaison_user_changelist"),
         {"action": "issue_tokens", "_selected_action": [accounts["foreign"].pk]},
     )
-    assert not Token.objects.filter(user=accounts["foreign"]).exists()
+    assert not ApiToken.objects.filter(user=accounts["foreign"]).exists()
 
 
 def test_token_admin_is_scoped(client, staff, accounts, superuser):
-    mine = Token.objects.create(user=accounts["leader"])
-    theirs = Token.objects.create(user=accounts["foreign"])
+    mine = token_issue(user=accounts["leader"]).token
+    theirs = token_issue(user=accounts["foreign"]).token
     login(client, staff)
-    response = client.get(reverse("admin:authtoken_tokenproxy_changelist"))
-    keys = {t.key for t in response.context["cl"].result_list}
-    assert keys == {mine.key}
-    assert client.get(reverse("admin:authtoken_tokenproxy_change", args=[accounts["foreign"].pk])).status_code == 302
-    add = client.post(reverse("admin:authtoken_tokenproxy_add"), {"user": str(accounts["foreign"].pk)})
+    response = client.get(reverse("admin:accounts_apitoken_changelist"))
+    assert {t.pk for t in response.context["cl"].result_list} == {mine.pk}
+    assert client.get(reverse("admin:accounts_apitoken_change", args=[theirs.pk])).status_code == 302
+    add = client.post(reverse("admin:accounts_apitoken_add"), {"user": str(accounts["foreign"].pk), "name": "x"})
     assert add.status_code == 200 and "不存在或不在您的管辖范围内" in add.content.decode()
+    assert ApiToken.objects.filter(user=accounts["foreign"]).count() == 1
     login(client, superuser)
-    response = client.get(reverse("admin:authtoken_tokenproxy_changelist"))
-    assert {t.key for t in response.context["cl"].result_list} == {mine.key, theirs.key}
+    response = client.get(reverse("admin:accounts_apitoken_changelist"))
+    assert {t.pk for t in response.context["cl"].result_list} == {mine.pk, theirs.pk}
 
 
 # --- query counts -----------------------------------------------------------------------
@@ -238,7 +245,7 @@ def test_account_changelist_queries_do_not_grow_with_the_page(client, request, c
     def make(count):
         for _ in range(count):
             user = UserFactory(role=Role.LEADER, region=changzhi["township"])
-            Token.objects.create(user=user)
+            token_issue(user=user)
             deputy = DeputyFactory(region=changzhi["township"])
             deputy.user = UserFactory(role=Role.DEPUTY, region=None, is_staff=False)
             deputy.save()
@@ -254,11 +261,11 @@ def test_account_changelist_queries_do_not_grow_with_the_page(client, request, c
 
 def test_token_changelist_queries_do_not_grow_with_the_page(client, staff, changzhi):
     login(client, staff)
-    url = reverse("admin:authtoken_tokenproxy_changelist")
+    url = reverse("admin:accounts_apitoken_changelist")
     for _ in range(5):
-        Token.objects.create(user=UserFactory(role=Role.LEADER, region=changzhi["township"]))
+        token_issue(user=UserFactory(role=Role.LEADER, region=changzhi["township"]), by=staff)
     five, rows = count_queries(client, url)
     for _ in range(45):
-        Token.objects.create(user=UserFactory(role=Role.LEADER, region=changzhi["township"]))
+        token_issue(user=UserFactory(role=Role.LEADER, region=changzhi["township"]), by=staff)
     fifty, more = count_queries(client, url)
     assert (rows, more) == (5, 50) and fifty == five

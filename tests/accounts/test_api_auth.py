@@ -1,9 +1,9 @@
 """`POST auth/token/` (lockout, throttle), token and session authentication, `me/`."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.models import ApiToken
 from liaison.models import Role
 from tests.factories import DeputyFactory, UnitFactory, UserFactory
 
@@ -29,7 +29,7 @@ def test_token_for_the_right_password_then_usable(staff, tight):
     response = APIClient().post(URL, {"username": "wang", "password": PASSWORD}, format="json")
     assert response.status_code == 200
     key = response.json()["token"]
-    assert key == Token.objects.get(user=staff).key
+    assert ApiToken.objects.get(user=staff).token_key == key[:15]
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     me = client.get("/api/v1/me/")
@@ -37,10 +37,18 @@ def test_token_for_the_right_password_then_usable(staff, tight):
     assert me.json()["username"] == "wang"
 
 
-def test_same_token_on_repeated_issue(staff, tight):
+def test_each_issue_is_a_new_token_and_the_earlier_client_keeps_working(staff, tight):
+    """Finding 7: a second client's token does not end the first client's (knox tokens)."""
     first = APIClient().post(URL, {"username": "wang", "password": PASSWORD}, format="json").json()["token"]
-    second = APIClient().post(URL, {"username": "wang", "password": PASSWORD}, format="json").json()["token"]
-    assert first == second
+    second = APIClient().post(
+        URL, {"username": "wang", "password": PASSWORD, "name": "区政务服务平台"}, format="json"
+    ).json()["token"]
+    assert first != second
+    for key in (first, second):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        assert client.get("/api/v1/me/").status_code == 200
+    assert sorted(ApiToken.objects.filter(user=staff).values_list("name", flat=True)) == ["", "区政务服务平台"]
 
 
 def test_wrong_password_is_a_400_with_invalid_credentials(staff, tight):
@@ -74,7 +82,7 @@ def test_lockout_refuses_even_the_right_password_with_429(staff, tight):
     assert body["code"] == "login_locked"
     assert 0 < body["retry_after"] <= 60
     assert 0 < int(response["Retry-After"]) <= 60
-    assert not Token.objects.filter(user=staff).exists()
+    assert not ApiToken.objects.filter(user=staff).exists()
 
 
 def test_lockout_is_shared_with_the_admin_login(client, staff, tight):
@@ -139,3 +147,31 @@ def test_me_for_each_kind_of_account(api_for, changzhi, staff):
     }
     assert api_for(deputy_user).get("/api/v1/me/").json()["deputy"] == deputy.pk
     assert api_for(officer).get("/api/v1/me/").json()["unit"] == unit.pk
+
+
+def test_an_invented_forwarded_for_does_not_buy_a_new_throttle_bucket(staff, settings):
+    """DRF's get_ident trusted any X-Forwarded-For: rotating it bypassed the token limit."""
+    settings.LIAISON_TRUSTED_PROXIES = []
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "token": "2/min"},
+    }
+    client = APIClient(REMOTE_ADDR="198.51.100.66")
+    statuses = [
+        client.post(URL, {"username": "wang", "password": "bad"}, format="json", HTTP_X_FORWARDED_FOR=f"10.1.1.{n}").status_code
+        for n in range(3)
+    ]
+    assert statuses[-1] == 429
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_throttle_bucket(staff, settings):
+    settings.LIAISON_TRUSTED_PROXIES = ["127.0.0.1"]
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "token": "1/min"},
+    }
+    proxy = APIClient(REMOTE_ADDR="127.0.0.1")
+    first = proxy.post(URL, {"username": "wang", "password": "bad"}, format="json", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    again = proxy.post(URL, {"username": "wang", "password": "bad"}, format="json", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    other = proxy.post(URL, {"username": "wang", "password": "bad"}, format="json", HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert (first.status_code, again.status_code, other.status_code) == (400, 429, 400)

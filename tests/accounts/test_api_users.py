@@ -2,8 +2,8 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
 from liaison.models import Role
 from tests.factories import DeputyFactory, UnitFactory, UserFactory
 
@@ -90,7 +90,7 @@ def test_changing_a_password_ends_the_old_token(changzhi, api_for, staff):
     assert response.status_code == 200
     target.refresh_from_db()
     assert target.check_password("Another-2026!")
-    assert not Token.objects.filter(user=target).exists()
+    assert not ApiToken.objects.filter(user=target).exists()
     assert old.get("/api/v1/me/").status_code == 401
 
 

@@ -190,3 +190,39 @@ def test_an_api_path_without_its_slash_is_still_redirected(client, db):
     response = client.get("/api/v1/regions")
     assert response.status_code == 301
     assert response["Location"].endswith("/api/v1/regions/")
+
+
+@pytest.mark.parametrize("path", ["public/opinions/", "auth/token/", "stations/"])
+def test_json_nested_a_thousand_levels_deep_is_a_400_not_a_500(api_for, client, db, path):
+    """Python's decoder recursed until RecursionError (a 500) on every JSON endpoint,
+    anonymous ones included."""
+    body = "[" * 1000 + "]" * 1000
+    callers = [client] if path == "stations/" else [api_for(), client]
+    for caller in callers:
+        response = caller.generic("POST", f"/api/v1/{path}", body, content_type="application/json")
+        assert _assert_shape(response, 400)["code"] == "parse_error"
+
+
+def test_json_nested_past_the_limit_but_decodable_is_a_400(client, db):
+    body = '{"name": ' + "[" * 40 + "]" * 40 + "}"
+    response = client.generic("POST", "/api/v1/stations/", body, content_type="application/json")
+    assert "嵌套" in _assert_shape(response, 400)["detail"]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_any_method_to_an_unknown_api_path_is_a_json_404_not_an_html_csrf_403(db, method):
+    """With a session (a browser) and no CSRF token, a POST to no route answered Django's HTML
+    403; every method to no route is the API's JSON 404."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(UserFactory(role=Role.STAFF))
+    response = getattr(browser, method)("/api/v1/no-such-resource/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "未找到。", "code": "not_found"}
+
+
+def test_a_post_without_the_trailing_slash_is_told_where_the_route_is(client, db):
+    response = client.post("/api/v1/stations", {}, format="json")
+    assert response.status_code == 404
+    assert "/api/v1/stations/" in response.json()["detail"]

@@ -1,12 +1,9 @@
-"""Login throttling (liaison.auth) on every password login, and the issue_token command."""
+"""Login throttling (liaison.auth) on every password login."""
 
-import io
 
 import pytest
 from django.contrib.auth import authenticate
-from django.core.management import CommandError, call_command
 from django.test import RequestFactory
-from rest_framework.authtoken.models import Token
 
 from liaison import auth
 from liaison.models import Role
@@ -128,30 +125,3 @@ def test_admin_login_works_when_not_locked(client, staff, lockout):
     response = client.post("/admin/login/", {"username": "wang", "password": PASSWORD, "next": "/admin/"})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(staff.pk)
-
-
-def test_issue_token_prints_the_same_token_the_api_gives(staff):
-    out = io.StringIO()
-    call_command("issue_token", "wang", stdout=out)
-    key = out.getvalue().strip()
-    assert key == Token.objects.get(user=staff).key
-    out2 = io.StringIO()
-    call_command("issue_token", "wang", stdout=out2)
-    assert out2.getvalue().strip() == key
-
-
-def test_issue_token_rotate_replaces_the_key(staff):
-    first, second = io.StringIO(), io.StringIO()
-    call_command("issue_token", "wang", stdout=first)
-    call_command("issue_token", "wang", "--rotate", stdout=second)
-    assert first.getvalue().strip() != second.getvalue().strip()
-    assert Token.objects.filter(user=staff).count() == 1
-
-
-def test_issue_token_refuses_unknown_and_inactive_accounts(staff):
-    with pytest.raises(CommandError, match="不存在"):
-        call_command("issue_token", "nobody")
-    staff.is_active = False
-    staff.save(update_fields=["is_active"])
-    with pytest.raises(CommandError, match="停用"):
-        call_command("issue_token", "wang")

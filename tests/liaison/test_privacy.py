@@ -58,3 +58,13 @@ def test_anonymous_and_superuser(changzhi):
     assert not may_see_personal_data(AnonymousUser(), region_code="14")
     root = UserFactory(role=Role.STAFF, is_superuser=True)
     assert may_see_personal_data(root, region_code=changzhi["other_township"].code)
+
+
+def test_personal_data_is_all_full_or_all_masked():
+    from liaison.privacy import personal_data
+
+    full = personal_data("王小明", "13900001111", full=True)
+    assert (full.name, full.phone, full.full) == ("王小明", "13900001111", True)
+    masked = personal_data("王小明", "13900001111", full=False)
+    assert (masked.name, masked.phone, masked.full) == ("王**", "139****1111", False)
+    assert personal_data(None, None, full=True).name == ""

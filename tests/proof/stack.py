@@ -73,6 +73,7 @@ def django_env(**overrides: str) -> dict[str, str]:
         "DJANGO_DEBUG": "0",
         "LIAISON_THROTTLE_PUBLIC": "1000000/hour",
         "LIAISON_THROTTLE_TOKEN": "1000000/hour",
+        "LIAISON_THROTTLE_TRACK": "1000000/hour",
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "PYTHONUNBUFFERED": "1",
     }

@@ -79,7 +79,7 @@ def test_feedback_book_lists_the_feedback_given_in_the_period(station):
                     at=datetime.datetime(2025, 6, 2, 10, tzinfo=SH))
     FeedbackFactory(suggestion=suggestion, at=datetime.datetime(2025, 7, 2, 10, tzinfo=SH))
     book = books.feedback_book(station=station, **JUNE)
-    assert book.rows == [["2025-06-02", suggestion.code, suggestion.title, "张三丰", "A 已解决或采纳", "电话",
+    assert book.rows == [["2025-06-02", suggestion.code, suggestion.title, "张**", "A 已解决或采纳", "电话",
                           "已电话告知办理结果。", "周干事"]]
 
 

@@ -322,7 +322,7 @@ class WorkflowMachine(RuleBasedStateMachine):
             if action == Action.EVALUATE:
                 from suggestions.services.closing import suggestion_evaluate
 
-                suggestion_evaluate(suggestion=suggestion, by=actor, rating=rating)
+                suggestion_evaluate(suggestion=suggestion, by=actor, rating=rating, comment="原因")
             else:
                 perform(self.world, action, target, actor)
         except (WorkflowError, ValidationError):

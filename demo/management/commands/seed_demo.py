@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.seed import DEMO_SEED, DemoConflict, seed_demo
+from demo.seed import DEMO_SEED, DemoConflict, DemoInProduction, refuse_in_production, seed_demo
 from deputies.models import Level
 
 
@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = (
         "生成示范数据：按长治市的规模建立总站、每个乡镇（街道）一个联络站、约 391 个联络点、"
         "8,984 名五级人大代表（全部编组进站）、一年的接待活动、承办单位和各角色演示账号。"
-        "已生成过则不做任何改动。Build the demo city (idempotent); `demo_logins` prints the accounts."
+        "已生成过则不做任何改动；生产环境（DJANGO_ENV=production）拒绝运行。Build the demo city (idempotent); `demo_logins` prints the accounts."
     )
 
     def add_arguments(self, parser):
@@ -27,12 +27,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty, scale, seed, **options):
+        try:
+            refuse_in_production()
+        except DemoInProduction as exc:
+            raise CommandError(str(exc)) from exc
         if scale <= 0:
             raise CommandError("--scale 必须大于 0。")
         started = time.perf_counter()
         try:
             result = seed_demo(scale=scale, seed=seed, if_empty=if_empty)
-        except DemoConflict as exc:
+        except (DemoConflict, DemoInProduction) as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.perf_counter() - started
         if not result["seeded"]:

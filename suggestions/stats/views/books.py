@@ -66,7 +66,7 @@ def book_page(request, pk: int, kind: str):
     if kind not in books.BOOKS:
         raise Http404
     start, end = _book_period(request)
-    book = books.build(kind, station=station, start=start, end=end)
+    book = books.build(kind, station=station, start=start, end=end, viewer=request.user)
     return render(request, "stats/book_print.html", {
         "book": book, "station": station,
         "period_query": urlencode({"start": start.isoformat(), "end": end.isoformat()}),
@@ -79,7 +79,7 @@ def book_xlsx(request, pk: int, kind: str):
     if kind not in books.BOOKS:
         raise Http404
     start, end = _book_period(request)
-    book = books.build(kind, station=station, start=start, end=end)
+    book = books.build(kind, station=station, start=start, end=end, viewer=request.user)
     response = HttpResponse(books.book_xlsx(book), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote_filename(book.filename)}"
     return response

@@ -165,8 +165,15 @@ def test_bad_bodies_are_400_with_field_errors(world, api_for):
         assert response.status_code == 400, (body, response.content)
         assert field in response.json()["errors"], (body, response.json())
     assert Suggestion.objects.get(pk=accepted.pk).status == Status.ACCEPTED
+    # The state is checked before the body: the same refusal whatever was posted.
     response = post(api_for(world.deputy_user), f"suggestions/{accepted.pk}/evaluate/", {"rating": "great"})
+    assert response.status_code == 409 and response.json()["code"] == "invalid_transition"
+    replied = world.drive(world.submit(), Status.REPLIED)
+    response = post(api_for(world.deputy_user), f"suggestions/{replied.pk}/evaluate/", {"rating": "great"})
     assert response.status_code == 400 and "rating" in response.json()["errors"]
+    response = post(api_for(world.deputy_user), f"suggestions/{replied.pk}/evaluate/", {"rating": "unsatisfied"})
+    assert response.status_code == 400 and "comment" in response.json()["errors"]
+    assert Suggestion.objects.get(pk=replied.pk).status == Status.REPLIED
     response = staff.post(f"{API}/suggestions/{accepted.pk}/accept/", "not json", content_type="application/json")
     assert response.status_code == 400
 
@@ -186,7 +193,7 @@ def test_decline_resolve_on_the_spot_and_rehandling(world, api_for):
     assert response.status_code == 200 and response.json()["status"] == "accepted"
 
     handled = world.drive(world.submit(), Status.REPLIED)
-    response = post(deputy, f"suggestions/{handled.pk}/evaluate/", {"rating": "unsatisfied"})
+    response = post(deputy, f"suggestions/{handled.pk}/evaluate/", {"rating": "unsatisfied", "comment": "路灯仍不亮"})
     body = response.json()
     assert body["status"] == "handling" and body["rehandle_count"] == 1
     lead = next(a for a in body["assignments"] if a["role"] == "lead")

@@ -59,17 +59,18 @@ def test_anonymous_callers_are_401(world, api_for):
 
 
 # --- what a row shows ----------------------------------------------------------------------------
-def test_submitter_phone_is_masked_for_those_who_may_not_see_it(world, api_for):
+def test_submitter_name_and_phone_are_masked_for_those_who_may_not_see_them(world, api_for):
     suggestion = world.drive(world.submit(submitter_phone="13900001111"), Status.ASSIGNED)
-    full = api_for(world.staff).get(f"{API}/suggestions/{suggestion.pk}/").json()
-    assert full["submitter_phone"] == "13900001111" and full["submitter_name"] == "王小明"
-    for user in (world.officer, world.deputy_user, world.other_deputy_user):
+    for user in (world.staff, world.deputy_user):  # staff in scope; the deputy who received it
+        full = api_for(user).get(f"{API}/suggestions/{suggestion.pk}/").json()
+        assert full["submitter_phone"] == "13900001111" and full["submitter_name"] == "王小明"
+    for user in (world.officer, world.co_officer, world.other_deputy_user):
         client = api_for(user)
         response = client.get(f"{API}/suggestions/")
         for row in response.json()["results"]:
-            assert row["submitter_phone"] == "139****1111"
+            assert (row["submitter_name"], row["submitter_phone"]) == ("王**", "139****1111")
     masked = api_for(world.officer).get(f"{API}/suggestions/{suggestion.pk}/").json()
-    assert masked["submitter_phone"] == "139****1111"
+    assert (masked["submitter_name"], masked["submitter_phone"]) == ("王**", "139****1111")
 
 
 def test_a_row_has_the_contract_fields(world, api_for):

@@ -53,8 +53,16 @@ def test_unsatisfied_sends_it_back_to_the_lead_unit_with_a_new_deadline(world, s
 
 def test_unsatisfied_after_an_on_the_spot_resolution_goes_back_to_staff(world):
     suggestion = suggestion_resolve_on_spot(suggestion=world.submit(), by=world.staff, note="当场答复")
-    suggestion = suggestion_evaluate(suggestion=suggestion, by=world.deputy_user, rating="unsatisfied")
+    suggestion = suggestion_evaluate(suggestion=suggestion, by=world.deputy_user, rating="unsatisfied", comment="没解决")
     assert suggestion.status == S.ACCEPTED and suggestion.rehandle_count == 1
+
+
+def test_unsatisfied_without_a_reason_is_refused_and_changes_nothing(world):
+    suggestion = world.drive(world.submit(), S.REPLIED)
+    with pytest.raises(ValidationError) as refused:
+        suggestion_evaluate(suggestion=suggestion, by=world.deputy_user, rating="unsatisfied", comment="  ")
+    assert "comment" in refused.value.message_dict
+    assert reload(suggestion).status == S.REPLIED and not suggestion.evaluations.exists()
 
 
 def test_staff_record_a_voters_evaluation_but_not_for_a_deputys_suggestion(world):

@@ -6,9 +6,9 @@ import datetime
 
 from django.utils import timezone
 
-from suggestions.importing import suggestion_import_historical
 from suggestions.models import Status
 from suggestions.services.closing import suggestion_feedback
+from suggestions.services.history import suggestion_import_historical
 from suggestions.stats.summary import summary
 from tests.factories import DeputyFactory, HolidayFactory, UnitFactory
 from tests.suggestions.stats import book as stats_book

@@ -195,7 +195,7 @@ def test_evaluate_satisfied_in_one_click(deputy_client, world):
     suggestion = replied(world)
     mine = reverse("suggestions:mine")
     assert "满意" in page_text(deputy_client.get(mine))
-    response = deputy_client.post(reverse("suggestions:evaluate", args=[suggestion.pk]), {"rating": "satisfied", "next": mine})
+    response = deputy_client.post(reverse("suggestions:act", args=[suggestion.pk, "evaluate"]), {"evaluate-rating": "satisfied", "next": mine})
     assert response["Location"] == mine
     suggestion.refresh_from_db()
     assert suggestion.status == Status.CLOSED
@@ -204,20 +204,20 @@ def test_evaluate_satisfied_in_one_click(deputy_client, world):
 
 def test_evaluate_unsatisfied_asks_for_the_reason_first(deputy_client, world):
     suggestion = replied(world)
-    url = reverse("suggestions:evaluate", args=[suggestion.pk])
-    asked = deputy_client.post(url, {"rating": "unsatisfied"})
+    url = reverse("suggestions:act", args=[suggestion.pk, "evaluate"])
+    asked = deputy_client.post(url, {"evaluate-rating": "unsatisfied"})
     assert asked.status_code == 400
     assert "comment" in asked.context["form"].errors
     suggestion.refresh_from_db()
     assert suggestion.status == Status.REPLIED
-    deputy_client.post(url, {"rating": "unsatisfied", "comment": "路灯修了又坏。"})
+    deputy_client.post(url, {"evaluate-rating": "unsatisfied", "evaluate-comment": "路灯修了又坏。"})
     suggestion.refresh_from_db()
     assert suggestion.status == Status.HANDLING and suggestion.rehandle_count == 1
 
 
 def test_evaluate_in_the_wrong_state_shows_the_refusal(deputy_client, world):
     suggestion = submitted(world)
-    response = deputy_client.post(reverse("suggestions:evaluate", args=[suggestion.pk]), {"rating": "satisfied"}, follow=True)
+    response = deputy_client.post(reverse("suggestions:act", args=[suggestion.pk, "evaluate"]), {"evaluate-rating": "satisfied"}, follow=True)
     assert "不能" in page_text(response)
     suggestion.refresh_from_db()
     assert suggestion.status == Status.SUBMITTED
@@ -225,10 +225,10 @@ def test_evaluate_in_the_wrong_state_shows_the_refusal(deputy_client, world):
 
 def test_evaluate_someone_elses_suggestion_is_404(deputy_client, world):
     other = submitted(world, deputies=[world["colleague"]])
-    assert deputy_client.post(reverse("suggestions:evaluate", args=[other.pk]), {"rating": "satisfied"}).status_code == 404
+    assert deputy_client.post(reverse("suggestions:act", args=[other.pk, "evaluate"]), {"evaluate-rating": "satisfied"}).status_code == 404
 
 
 def test_evaluate_bad_rating(deputy_client, world):
     suggestion = replied(world)
-    response = deputy_client.post(reverse("suggestions:evaluate", args=[suggestion.pk]), {"rating": "great"})
-    assert "rating" in response.context["form"].errors
+    response = deputy_client.post(reverse("suggestions:act", args=[suggestion.pk, "evaluate"]), {"evaluate-rating": "great"})
+    assert response.status_code == 400 and "rating" in response.context["form"].errors

@@ -31,11 +31,10 @@ from django.utils.translation import gettext as _
 from liaison.models import User
 from liaison.scoping import in_scope
 from stations.models import Region, Station
-
-from . import workflow
-from .calendar import WorkCalendar
-from .conf import route_deadline_days, setting
-from .models import (
+from suggestions import workflow
+from suggestions.calendar import WorkCalendar
+from suggestions.conf import route_deadline_days, setting
+from suggestions.models import (
     OPEN_SUGGESTION_STATUSES,
     Action,
     Assignment,

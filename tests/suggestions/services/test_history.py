@@ -6,7 +6,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from suggestions.importing import imported_suggestion, suggestion_import_historical
 from suggestions.models import (
     Action,
     AssignmentStatus,
@@ -19,6 +18,7 @@ from suggestions.models import (
 )
 from suggestions.selectors import OverdueTier, suggestion_list, track
 from suggestions.services.handling import assignment_reply
+from suggestions.services.history import imported_suggestion, suggestion_import_historical
 from suggestions.workflow import ActionNotPermitted, in_progress_status
 from tests.factories import UnitFactory
 

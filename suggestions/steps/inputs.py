@@ -1,0 +1,172 @@
+"""What each workflow step takes: one serializer per step.
+
+The API validates a step's body with it; the web pages and the admin render a form derived
+from it (`suggestions.steps.forms`) and validate what was posted with the same serializer, so
+every surface accepts the same fields with the same rules and messages. Labels are the
+Chinese a person reads on the form.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from deputies.models import Deputy
+from liaison.api.fields import ScopedPrimaryKeyRelatedField
+from liaison.models import User
+from stations.api import RegionCodeField
+from suggestions.models import (
+    Category,
+    ContactKind,
+    FeedbackChannel,
+    Rating,
+    Result,
+    Route,
+    Suggestion,
+    Supervision,
+    Unit,
+)
+from suggestions.selectors import (
+    active_categories,
+    active_leaders,
+    any_deputy,
+    unit_list,
+    visible_suggestions,
+)
+
+NOTE_MAX = 2000
+
+
+NOTE_LABEL = _("说明")
+
+
+def _note(label=NOTE_LABEL, **kwargs):
+    kwargs.setdefault("required", False)
+    if not kwargs["required"]:
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("default", "")
+    return serializers.CharField(max_length=NOTE_MAX, label=label, **kwargs)
+
+
+@extend_schema_field({"oneOf": [{"type": "integer", "format": "int64"}, {"type": "string", "pattern": "^[0-9A-Za-z]{6,16}$"}]})
+class SuggestionReferenceField(ScopedPrimaryKeyRelatedField):
+    """A suggestion the caller can see, by id or by its tracking code (查询码): staff read codes
+    off paper records, integrators hold ids."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and data.strip() and not data.strip().isdigit():
+            found = self.get_queryset().filter(code=data.strip().upper()).first()
+            if found is None:
+                self.fail("does_not_exist", pk_value=data)
+            return found
+        return super().to_internal_value(data)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = _note()
+
+
+class ResolveOnSpotSerializer(serializers.Serializer):
+    note = _note(_("即办情况（即答复内容）"), required=True)
+    result = serializers.ChoiceField(choices=Result.choices, default=Result.A, label=_("办理结果"))
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = _note(_("不予受理理由"), required=True)
+
+
+class MergeSerializer(serializers.Serializer):
+    into = SuggestionReferenceField(
+        selector=visible_suggestions, model=Suggestion, label=_("并入事项"),
+        help_text=_("并入的意见建议：id 或查询码"),
+    )
+    note = _note()
+
+
+class AssignSerializer(serializers.Serializer):
+    route = serializers.ChoiceField(choices=Route.choices, label=_("办理方式"))
+    lead_unit = ScopedPrimaryKeyRelatedField(selector=unit_list, model=Unit, label=_("主办单位"), help_text=_("主办单位 id"))
+    co_units = ScopedPrimaryKeyRelatedField(
+        selector=unit_list, model=Unit, many=True, required=False, label=_("协办单位"), help_text=_("协办单位 id 列表")
+    )
+    deadline = serializers.DateField(
+        required=False, allow_null=True, label=_("主办期限"), help_text=_("主办期限；不填按办理方式的工作日数计算")
+    )
+    co_deadline = serializers.DateField(
+        required=False, allow_null=True, label=_("协办期限"), help_text=_("协办期限；不填按设置计算")
+    )
+    requirements = _note(_("办理要求"))
+
+
+class SuperviseSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=[Supervision.NORMAL, Supervision.KEY], label=_("督办级别"))
+    leader = ScopedPrimaryKeyRelatedField(
+        selector=active_leaders, model=User, required=False, allow_null=True, label=_("领衔督办人"),
+        help_text=_("领衔督办人（领导账号 id）；重点督办必填"),
+    )
+    note = _note()
+
+
+class EvaluateSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=Rating.choices, label=_("评价"))
+    comment = _note(_("评价意见"))
+    deputy = ScopedPrimaryKeyRelatedField(
+        selector=any_deputy, model=Deputy, required=False, allow_null=True, label=_("评价代表"),
+        help_text=_("工作人员代为录入某位代表的评价时填写；不填：代表本人评价，或工作人员代群众评价"),
+    )
+
+
+class FeedbackBodySerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=FeedbackChannel.choices, label=_("反馈方式"))
+    note = _note(_("反馈情况"))
+
+
+class EmptySerializer(serializers.Serializer):
+    """A step that takes nothing but the confirmation."""
+
+
+class ConvertSerializer(serializers.Serializer):
+    deputies = ScopedPrimaryKeyRelatedField(
+        selector=any_deputy, model=Deputy, many=True, required=False, label=_("领衔和附议代表"),
+        help_text=_("领衔代表在前；不填为当前代表或原接待代表"),
+    )
+    title = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", label=_("建议标题"), help_text=_("不填沿用原意见")
+    )
+    content = serializers.CharField(
+        max_length=10000, required=False, allow_blank=True, default="", label=_("建议内容"), help_text=_("不填沿用原意见")
+    )
+    category = ScopedPrimaryKeyRelatedField(
+        selector=active_categories, model=Category, required=False, allow_null=True, label=_("类别")
+    )
+    note = _note()
+
+
+class EscalateSerializer(serializers.Serializer):
+    to_region = RegionCodeField(
+        required=False, allow_null=True, label=_("转报至"), help_text=_("转报至的上级区划；不填为上一级")
+    )
+    note = _note()
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = _note(_("退回理由"), required=True)
+
+
+class ContactBodySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ContactKind.choices, label=_("见面类型"))
+    note = _note(_("沟通情况"), required=True)
+
+
+class ReplySerializer(serializers.Serializer):
+    result = serializers.ChoiceField(choices=Result.choices, label=_("办理结果"))
+    content = serializers.CharField(max_length=10000, label=_("答复内容"))
+
+
+class ReplyWithFilesSerializer(ReplySerializer):
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        max_length=5,
+        label=_("答复函等材料"),
+        help_text=_("答复函等材料，最多 5 个；PDF、JPG、PNG、docx、xlsx 或文本文件，按内容识别类型"),
+    )

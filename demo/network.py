@@ -4,6 +4,7 @@
 from demo.names import CityDraws
 from deputies.models import Gender
 from stations.models import (
+    EIGHT_HAVES,
     DemonstrationLevel,
     Region,
     RegionLevel,
@@ -79,19 +80,7 @@ class NetworkBuilder(CityDraws):
         self.township_kind = {t.code: _kind_of_township(t) for t in self.townships}
 
     def station_flags(self, chance: float) -> dict:
-        flags = {
-            name: self.rng.random() < chance
-            for name in (
-                "has_venue",
-                "has_sign",
-                "has_rules",
-                "has_display",
-                "has_commitment",
-                "has_publicity",
-                "has_activities",
-                "has_archive",
-            )
-        }
+        flags = {name: self.rng.random() < chance for name, _label in EIGHT_HAVES}
         flags["has_venue"] = flags["has_sign"] = True  # a station without a room or sign is not one
         return flags
 

@@ -60,7 +60,7 @@ class StationFilter(admin.SimpleListFilter):
         region = request.GET.get(RegionTreeFilter.parameter_name, "")
         scope = region_scope(request.user) or ""
         if region.isdigit() and region.startswith(scope):
-            stations = stations.filter(region__code__startswith=region)
+            stations = stations.in_region(region)
         return [(str(pk), name) for pk, name in stations.order_by("region_id", "name").values_list("pk", "name")[:300]]
 
     def queryset(self, request, queryset):

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from liaison.regions import within
 from stations.models import Region, Station
 
 
@@ -67,7 +68,7 @@ def deputy_photo_upload_to(instance: "Deputy", filename: str) -> str:
 
 class DeputyQuerySet(models.QuerySet):
     def in_region(self, code: str):
-        return self.filter(region__code__startswith=code)
+        return self.filter(within(code))
 
 
 class Deputy(models.Model):
@@ -200,7 +201,7 @@ class ReceptionStatus(models.TextChoices):
 
 class ReceptionQuerySet(models.QuerySet):
     def in_region(self, code: str):
-        return self.filter(station__region__code__startswith=code)
+        return self.filter(within(code, "station__region__code"))
 
 
 class Reception(models.Model):

@@ -26,7 +26,7 @@ def deputy_list(*, user) -> QuerySet[Deputy]:
     )
     scope = region_scope(user)
     if scope is not None:
-        return deputies.filter(region__code__startswith=scope)
+        return deputies.in_region(scope)
     if _is_deputy(user):
         return deputies.filter(user=user)
     return deputies.none()
@@ -38,7 +38,7 @@ def reception_list(*, user) -> QuerySet[Reception]:
     receptions = Reception.objects.select_related("station", "station__region").prefetch_related("deputies")
     scope = region_scope(user)
     if scope is not None:
-        return receptions.filter(station__region__code__startswith=scope)
+        return receptions.in_region(scope)
     if _is_deputy(user):
         return receptions.filter(
             Q(deputies__user=user) | Q(station__memberships__deputy__user=user)

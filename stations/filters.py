@@ -21,7 +21,7 @@ class RegionSearchFilter(SearchFilter):
         if not value:
             return qs
         if value.isdigit():
-            return qs.filter(code__startswith=value)
+            return qs.subtree(value)
         return qs.filter(name__icontains=value)
 
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from liaison.regions import within
+
 region_code_validator = RegexValidator(
     r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$",
     _("区划代码应为 2、4、6、9 或 12 位数字。"),
@@ -31,7 +33,7 @@ LEVEL_BY_CODE_LENGTH = {
 class RegionQuerySet(models.QuerySet):
     def subtree(self, code: str):
         """The region `code` and everything under it: the code is its own path."""
-        return self.filter(code__startswith=code)
+        return self.filter(within(code, "code"))
 
 
 class Region(models.Model):
@@ -122,7 +124,7 @@ EIGHT_HAVES = [
 
 class StationQuerySet(models.QuerySet):
     def in_region(self, code: str):
-        return self.filter(region__code__startswith=code)
+        return self.filter(within(code))
 
     def active(self):
         return self.filter(is_active=True)

@@ -281,11 +281,6 @@ class StationResource(LiaisonResource):
         self._namesakes = namesakes_of(Station, [s.parent.name for s in stations if s.parent_id])
         return super().export(queryset=stations, **kwargs)
 
-    def filter_export(self, queryset, **kwargs):
-        if isinstance(queryset, list):
-            return queryset
-        return super().filter_export(queryset, **kwargs)
-
     def dehydrate_parent(self, station):
         if station.parent_id is None:
             return ""

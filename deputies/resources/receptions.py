@@ -188,11 +188,6 @@ class ReceptionResource(LiaisonResource):
         self._deputy_namesakes = namesakes_of(Deputy, {d.name for r in receptions for d in r.deputies.all()})
         return super().export(queryset=receptions, **kwargs)
 
-    def filter_export(self, queryset, **kwargs):
-        if isinstance(queryset, list):
-            return queryset
-        return super().filter_export(queryset, **kwargs)
-
     def dehydrate_station(self, reception):
         station = reception.station
         # Imports look a bare station name up in the whole of the importer's region.

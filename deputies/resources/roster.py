@@ -431,11 +431,6 @@ class DeputyResource(RosterSaving, LiaisonResource):
         self._group_namesakes = namesakes_of(ProfessionalGroup, {g.name for d in deputies for g in d.groups.all()})
         return super().export(queryset=deputies, **kwargs)
 
-    def filter_export(self, queryset, **kwargs):
-        if isinstance(queryset, list):
-            return queryset
-        return super().filter_export(queryset, **kwargs)
-
     def _mandates_of(self, deputy):
         return sorted_mandates(deputy.mandates.all())
 

@@ -304,6 +304,10 @@ class LiaisonResource(resources.ModelResource):
         return export_row(super().get_export_headers(selected_fields=selected_fields))
 
     def filter_export(self, queryset, **kwargs):
+        # A resource's `export()` may have fetched its rows already (with what each row needs
+        # in a few queries) and hand over a list: it is scoped, as the queryset it came from.
+        if isinstance(queryset, list):
+            return queryset
         return self.scoped(queryset)
 
     def get_queryset(self):

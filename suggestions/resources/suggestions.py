@@ -253,11 +253,6 @@ class SuggestionResource(LiaisonResource):
         }
         return super().export(queryset=rows, **kwargs)
 
-    def filter_export(self, queryset, **kwargs):
-        if isinstance(queryset, list):
-            return queryset
-        return super().filter_export(queryset, **kwargs)
-
     def _name(self, obj, region_code):
         namesakes = getattr(self, "_namesakes", {}).get(type(obj), {}).get(obj.name, [obj])
         return ref_text(obj, region_code=region_code, namesakes=namesakes)

@@ -154,7 +154,7 @@ def celery_worker_process(transactional_db, tmp_path):
     }
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "liaison", "worker", "--pool=solo", "--loglevel=INFO",
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
              "-Q", f"{queue},celery", "--without-gossip", "--without-mingle", "--without-heartbeat"],
             cwd=Path(django_settings.BASE_DIR), env=env, stdout=out, stderr=subprocess.STDOUT,
         )

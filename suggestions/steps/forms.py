@@ -18,6 +18,7 @@ from suggestions.steps import Step
 from suggestions.steps.inputs import SuggestionReferenceField
 
 LONG_TEXT = 200
+SHORT_CHOICES = 6
 
 
 class StepForm(forms.Form):
@@ -46,12 +47,14 @@ class StepForm(forms.Form):
         result = data.copy() if hasattr(data, "copy") else dict(data)
         if hasattr(result, "setlist"):
             result.clear()
-            for name in self.fields:
+            for name, field in self.fields.items():
                 key = self.add_prefix(name)
-                if key in data:
+                if isinstance(field, forms.FileField):
+                    # Files come from the upload only; an empty file box posts "" or nothing.
+                    if files and files.getlist(key):
+                        result.setlist(name, files.getlist(key))
+                elif key in data:
                     result.setlist(name, data.getlist(key))
-                if files and key in files:
-                    result.setlist(name, files.getlist(key))
             return result
         return {name: data[self.add_prefix(name)] for name in self.fields if self.add_prefix(name) in data}
 
@@ -83,6 +86,9 @@ def form_field(field: serializers.Field, name: str, queryset=None) -> forms.Fiel
         return forms.ModelChoiceField(queryset=rows, **options)
     if isinstance(field, serializers.ChoiceField):
         choices = list(field.choices.items())
+        if field.required and len(choices) <= SHORT_CHOICES:
+            # A few options: all in view, one tap each (a phone's select hides them).
+            return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **options)
         if not field.required:
             choices = [("", "---------"), *choices]
         return forms.ChoiceField(choices=choices, **options)

@@ -153,8 +153,8 @@ class ReturnSerializer(serializers.Serializer):
 
 
 class ContactBodySerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=ContactKind.choices, label=_("见面类型"))
-    note = _note(_("沟通情况"), required=True)
+    kind = serializers.ChoiceField(choices=ContactKind.choices, label=_("见面环节"))
+    note = _note(_("见面情况"), required=True)
 
 
 class ReplySerializer(serializers.Serializer):

@@ -161,14 +161,14 @@ def test_officer_signs_and_replies_then_the_deputy_evaluates(live_server, chromi
     page.get_by_role("link", name="路面坑洼").click()
     page.get_by_role("button", name="签收").click()
     expect(page.locator(".messages")).to_contain_text("签收")
-    page.get_by_label("见面环节").select_option(label="办前见面")
+    page.get_by_label("办前见面").check()
     page.get_by_label("见面情况").fill("与王秀英代表现场查看。")
-    page.get_by_role("button", name="保存见面记录").click()
+    page.get_by_role("button", name="三见面").click()
     page.get_by_label("A 已解决或采纳").check()
     page.get_by_label("答复内容").fill("已修补路面 200 平方米。")
     assert_accessible(page)
     shoot(page, "assignment-reply")
-    page.get_by_role("button", name="提交答复").click()
+    page.get_by_role("button", name="答复", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("答复")
     shoot(page, "assignment-replied")
     assert Suggestion.objects.get(pk=suggestion.pk).status == Status.REPLIED
@@ -184,8 +184,8 @@ def test_officer_signs_and_replies_then_the_deputy_evaluates(live_server, chromi
     shoot(deputy_page, "evaluate-reason")
     assert Suggestion.objects.get(pk=suggestion.pk).status == Status.REPLIED
     deputy_page.get_by_label("满意", exact=True).check()
-    deputy_page.get_by_role("button", name="提交评价").click()
-    expect(deputy_page.locator(".messages")).to_contain_text("评价已保存")
+    deputy_page.get_by_role("button", name="评价", exact=True).click()
+    expect(deputy_page.locator(".messages")).to_contain_text("评价")
     assert Suggestion.objects.get(pk=suggestion.pk).status == Status.CLOSED
     assert not deputy_page.errors
     deputy_page.context.close()

@@ -96,3 +96,16 @@ def test_co_unit_sees_the_lead_units_progress(client, world):
     client.force_login(world["co_officer"])
     text = page_text(client.get(reverse("suggestions:assignment", args=[co.pk])))
     assert "区住建局" in text and "列入明年计划。" in text and "主办" in text
+
+
+def test_a_reply_with_the_file_box_left_empty_is_taken(officer_client, world):
+    """A browser posts an empty file box as an empty value: it means no files, not a bad file."""
+    assignment = assigned(world).assignments.get()
+    assignment_sign(assignment=assignment, by=world["officer"])
+    response = officer_client.post(
+        reverse("suggestions:assignment_act", args=[assignment.pk, "reply"]),
+        {"reply-result": "A", "reply-content": "已修复。", "reply-attachments": ""},
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.REPLIED

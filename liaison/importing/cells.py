@@ -94,7 +94,7 @@ def parse_date(value) -> dt.date | None:
     if ISO_DATE.match(text):
         try:
             return dt.date.fromisoformat(text)  # the export's own form: fast
-        except ValueError:
+        except ValueError:  # looks ISO but is no date (2024-02-30): the formats below decide
             pass
     text = text.split(" ")[0] if re.match(r"^\d{4}-\d{1,2}-\d{1,2} \d", text) else text
     for fmt in DATE_FORMATS:

@@ -63,7 +63,7 @@ def ref_text(target, *, region_code: str | None, namesakes: list) -> str:
     try:
         if pick_by_name(namesakes, name=target.name, region_code=region_code, what="") == target:
             return target.name
-    except ValueError:
+    except ValueError:  # the name alone is ambiguous or unknown: write the numbered form
         pass
     return f"{target.name}#{target.pk}"
 

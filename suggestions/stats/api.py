@@ -35,11 +35,11 @@ class _Given:
 
 
 class _RegionParam(_Given, serializers.RegexField):
-    pass
+    """`region=`: a region code; given empty, a 400."""
 
 
 class _DateParam(_Given, serializers.DateField):
-    pass
+    """`start=` / `end=`: a date; given empty, a 400."""
 
 
 class StatsSummaryQuerySerializer(serializers.Serializer):

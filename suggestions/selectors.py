@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import (
     Case,
     CharField,
+    Count,
     Exists,
     OuterRef,
     Prefetch,
@@ -47,6 +48,7 @@ from .models import (
     Status,
     Suggestion,
     SuggestionDeputy,
+    SupervisionBundle,
     Unit,
 )
 from .workflow import user_deputy_id
@@ -252,6 +254,58 @@ def follow_ups_due(*, user, today: datetime.date | None = None) -> QuerySet:
         FollowUp.objects.filter(done_at__isnull=True, review_on__lte=today, suggestion__in=suggestions_visible_to(user))
         .select_related("suggestion", "assignment__unit")
         .order_by("review_on", "id")
+    )
+
+
+def follow_up_list(*, user, state: str | None = None, today: datetime.date | None = None) -> QuerySet:
+    """回头看 worklist of the suggestions `user` acts on as staff (their region's subtree).
+
+    `due`: open, review date today or later; `overdue`: open, review date passed; `done`."""
+    today = today or timezone.localdate()
+    scope = region_scope(user)
+    if scope is None or (user.role == Role.LEADER and not user.is_superuser):
+        return FollowUp.objects.none()
+    queryset = FollowUp.objects.filter(within(scope, "suggestion__region__code")).select_related(
+        "suggestion", "assignment__unit"
+    )
+    if state == "due":
+        queryset = queryset.filter(done_at__isnull=True, review_on__gte=today)
+    elif state == "overdue":
+        queryset = queryset.filter(done_at__isnull=True, review_on__lt=today)
+    elif state == "done":
+        queryset = queryset.filter(done_at__isnull=False)
+    return queryset.order_by("review_on", "id")
+
+
+def bundle_list(*, user) -> QuerySet:
+    """打捆督办 in the user's region (and those they lead), with their progress counted."""
+    scope = region_scope(user)
+    q = Q(pk__in=[])
+    if scope is not None:
+        q |= within(scope)
+    if getattr(user, "is_authenticated", False) and user.role == Role.LEADER:
+        q |= Q(leader=user)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return SupervisionBundle.objects.none()
+    bounds = tier_bounds()
+    lead = lead_assignment_subquery()
+    late = Exists(lead.filter(status__in=OPEN_ASSIGNMENT_STATUSES, deadline__lt=bounds.today))
+    return (
+        SupervisionBundle.objects.filter(q)
+        .select_related("leader", "region")
+        .annotate(
+            total=Count("suggestions", distinct=True),
+            open=Count("suggestions", filter=Q(suggestions__status__in=OPEN_SUGGESTION_STATUSES), distinct=True),
+            replied=Count("suggestions", filter=Q(suggestions__status=Status.REPLIED), distinct=True),
+            closed=Count("suggestions", filter=Q(suggestions__status=Status.CLOSED), distinct=True),
+            overdue=Count(
+                "suggestions",
+                filter=Q(suggestions__status__in=OPEN_SUGGESTION_STATUSES)
+                & Q(suggestions__in=Suggestion.objects.filter(late).values("pk")),
+                distinct=True,
+            ),
+        )
+        .order_by("-created_at", "-id")
     )
 
 

@@ -35,6 +35,7 @@ from liaison.scoping import in_scope
 
 from .models import (
     LIVE_SUGGESTION_STATUSES,
+    OPEN_ASSIGNMENT_STATUSES,
     SIGNED_ASSIGNMENT_STATUSES,
     Action,
     Assignment,
@@ -121,11 +122,13 @@ SUGGESTION_TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         Action.CLOSE: (S.CLOSED,),
         Action.FEEDBACK: (S.REPLIED,),
         Action.FOLLOW_UP: (S.REPLIED,),
+        Action.SIGN_OFF: (S.CLOSED,),
     },
     S.CLOSED: {
         Action.FEEDBACK: (S.CLOSED,),
         Action.PUBLISH: (S.CLOSED,),
         Action.FOLLOW_UP: (S.CLOSED,),
+        Action.SIGN_OFF: (S.CLOSED,),
     },
 }
 
@@ -144,6 +147,20 @@ ASSIGNMENT_TRANSITIONS: dict[str, AssignmentRule] = {
     Action.RETURN: AssignmentRule((A.PENDING,), A.RETURNED, LIVE_SUGGESTION_STATUSES),
     Action.CONTACT: AssignmentRule(SIGNED_ASSIGNMENT_STATUSES, None, (S.HANDLING, S.REPLIED)),
     Action.REPLY: AssignmentRule((A.SIGNED,), A.REPLIED, (S.HANDLING, S.REPLIED)),
+    # 延期: asked by the unit while it still holds the part open, decided by staff (the service
+    # checks once-only, before the deadline, and that a request waits).
+    Action.REQUEST_EXTENSION: AssignmentRule(OPEN_ASSIGNMENT_STATUSES, None, LIVE_SUGGESTION_STATUSES),
+    Action.DECIDE_EXTENSION: AssignmentRule(OPEN_ASSIGNMENT_STATUSES, None, LIVE_SUGGESTION_STATUSES),
+}
+
+# What else an assignment must be for the action (the 延期 request's own state), and the refusal.
+ASSIGNMENT_CONDITIONS = {
+    Action.REQUEST_EXTENSION: (
+        lambda a: a.extension_requested_at is None, _("每项交办只能申请一次延期。"),
+    ),
+    Action.DECIDE_EXTENSION: (
+        lambda a: a.extension_requested_at is not None and a.extension_decided_at is None, _("没有待审批的延期申请。"),
+    ),
 }
 
 # Who may take each action. Staff and leaders act inside their region's subtree, unit officers
@@ -161,13 +178,17 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.URGE: frozenset({STAFF, LEADER}),
     Action.EVALUATE: frozenset({DEPUTY, STAFF}),
     Action.CLOSE: frozenset({STAFF}),
-    Action.FEEDBACK: frozenset({STAFF}),
+    # 反馈 by those who do it (抚州): staff, the item's handling units and its deputies.
+    Action.FEEDBACK: frozenset({STAFF, UNIT_OFFICER, DEPUTY}),
     Action.PUBLISH: frozenset({STAFF}),
     Action.FOLLOW_UP: frozenset({STAFF}),
+    Action.SIGN_OFF: frozenset({STAFF}),
     Action.SIGN: frozenset({UNIT_OFFICER}),
     Action.RETURN: frozenset({UNIT_OFFICER}),
     Action.CONTACT: frozenset({UNIT_OFFICER}),
     Action.REPLY: frozenset({UNIT_OFFICER}),
+    Action.REQUEST_EXTENSION: frozenset({UNIT_OFFICER}),
+    Action.DECIDE_EXTENSION: frozenset({STAFF}),
 }
 
 # What a suggestion may become after an action on one of its assignments (see in_progress_status).
@@ -198,7 +219,11 @@ def capacities(user, suggestion: Suggestion, assignment: Assignment | None = Non
         result.add(LEADER)
     if suggestion.supervision_leader_id and suggestion.supervision_leader_id == user.pk:
         result.add(LEADER)
-    if assignment is not None and assignment.unit.officers.filter(pk=user.pk).exists():
+    if assignment is not None:
+        if assignment.unit.officers.filter(pk=user.pk).exists():
+            result.add(UNIT_OFFICER)
+    elif user.role == UNIT_OFFICER and suggestion.assignments.active().filter(unit__officers=user).exists():
+        # On the suggestion itself: an officer of one of its handling units (反馈 to the voter).
         result.add(UNIT_OFFICER)
     deputy_id = user_deputy_id(user)
     if deputy_id is not None and suggestion.deputy_links.filter(deputy_id=deputy_id).exists():
@@ -245,6 +270,9 @@ def require(obj: Suggestion | Assignment, action: str, user) -> tuple[str, ...]:
                     "action": action_label(action),
                 }
             )
+        condition = ASSIGNMENT_CONDITIONS.get(action)
+        if condition is not None and not condition[0](assignment):
+            raise InvalidTransition(condition[1])
         return ASSIGNMENT_OUTCOMES
 
     targets = SUGGESTION_TRANSITIONS.get(suggestion.status, {}).get(action)

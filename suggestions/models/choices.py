@@ -117,6 +117,9 @@ class Action(models.TextChoices):
     FEEDBACK = "feedback", _("反馈")
     PUBLISH = "publish", _("公示")
     FOLLOW_UP = "follow_up", _("回头看")
+    SIGN_OFF = "sign_off", _("销号")
+    REQUEST_EXTENSION = "request_extension", _("申请延期")
+    DECIDE_EXTENSION = "decide_extension", _("审批延期")
     REMIND = "remind", _("到期提醒")
 
 
@@ -124,6 +127,12 @@ class Rating(models.TextChoices):
     SATISFIED = "satisfied", _("满意")
     BASICALLY_SATISFIED = "basically_satisfied", _("基本满意")
     UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class FollowUpOutcome(models.TextChoices):
+    SOLVED = "solved", _("已解决")
+    NOT_SOLVED = "not_solved", _("尚未解决，再次回头看")
+    SUPERSEDED = "superseded", _("已重新答复（A）")
 
 
 class FeedbackChannel(models.TextChoices):
@@ -148,6 +157,7 @@ class NotificationKind(models.TextChoices):
     REHANDLE = "rehandle", _("重新办理")
     EVALUATED = "evaluated", _("已评价")
     NOTICE = "notice", _("通知")
+    EXTENSION = "extension", _("延期申请")
 
 
 class StatPeriod(models.TextChoices):

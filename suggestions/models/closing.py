@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy
 
-from .choices import FeedbackChannel, Rating
+from .choices import FeedbackChannel, FollowUpOutcome, Rating
 from .handling import Assignment
 from .suggestions import Suggestion
 
@@ -62,6 +62,9 @@ class FollowUp(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("办理人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     note = models.TextField(_("回头看情况"), blank=True)
+    # How it ended: solved (真正解决), not yet (a next follow-up was set), or superseded by a
+    # later reply of result A. Empty while open.
+    outcome = models.CharField(_("回头看结论"), max_length=12, choices=FollowUpOutcome.choices, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:

@@ -45,6 +45,20 @@ class Assignment(models.Model):
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("答复人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # 延期: the unit may ask once, before the deadline; staff approve (the deadline moves) or refuse.
+    extension_deadline = models.DateField(_("申请延至"), null=True, blank=True)
+    extension_reason = models.TextField(_("延期理由"), blank=True)
+    extension_requested_at = models.DateTimeField(_("延期申请时间"), null=True, blank=True)
+    extension_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("延期申请人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    extension_approved = models.BooleanField(_("同意延期"), null=True, blank=True)
+    extension_decided_at = models.DateTimeField(_("延期审批时间"), null=True, blank=True)
+    extension_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("延期审批人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    extension_note = models.TextField(_("审批意见"), blank=True)
+    original_deadline = models.DateField(_("原办理期限"), null=True, blank=True)
     created_at = models.DateTimeField(_("交办时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

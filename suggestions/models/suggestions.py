@@ -125,6 +125,9 @@ class Suggestion(models.Model):
     published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
     fed_back_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    signed_off_at = models.DateTimeField(
+        _("销号时间"), null=True, blank=True, help_text=_("回头看全部完成后销号。")
+    )
     created_at = models.DateTimeField(_("提交时间"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -22,6 +22,7 @@ from suggestions.models import (
     Feedback,
     FeedbackChannel,
     FollowUp,
+    FollowUpOutcome,
     Notification,
     NotificationKind,
     Rating,
@@ -169,9 +170,17 @@ def suggestion_publish(*, suggestion: Suggestion, by: User) -> Suggestion:
 
 
 @transaction.atomic
-def follow_up_complete(*, follow_up: FollowUp, by: User, note: str) -> FollowUp:
-    """回头看 done: the result-B item was checked and is really solved (or recorded as it stands)."""
+def follow_up_complete(
+    *, follow_up: FollowUp, by: User, note: str, solved: bool = True, next_review_on=None
+) -> FollowUp:
+    """回头看 done: the result-B item was checked. Solved: it is off the list. Not yet solved: a
+    new follow-up is put on the list for `next_review_on` (required then, after today)."""
     note = _required_text(note, "note", _("请填写回头看情况。"))
+    if not solved:
+        if next_review_on is None:
+            raise ValidationError({"next_review_on": _("尚未解决时，请填写下次回头看日期。")})
+        if next_review_on <= _today():
+            raise ValidationError({"next_review_on": _("下次回头看日期须在今天之后。")})
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
     suggestion = _lock(follow_up.suggestion)
     workflow.require(suggestion, Action.FOLLOW_UP, by)
@@ -180,10 +189,49 @@ def follow_up_complete(*, follow_up: FollowUp, by: User, note: str) -> FollowUp:
     follow_up.done_at = timezone.now()
     follow_up.done_by = by
     follow_up.note = note
-    follow_up.save(update_fields=["done_at", "done_by", "note"])
+    follow_up.outcome = FollowUpOutcome.SOLVED if solved else FollowUpOutcome.NOT_SOLVED
+    follow_up.save(update_fields=["done_at", "done_by", "note", "outcome"])
+    data = {"solved": bool(solved)}
+    if not solved:
+        FollowUp.objects.create(suggestion=suggestion, assignment=follow_up.assignment, review_on=next_review_on)
+        data["next_review_on"] = next_review_on.isoformat()
     event_record(suggestion=suggestion, by=by, action=Action.FOLLOW_UP, from_status=suggestion.status,
-                 assignment=follow_up.assignment, note=note)
+                 assignment=follow_up.assignment, note=note, data=data)
     return follow_up
+
+
+def follow_ups_supersede(*, suggestion: Suggestion, assignment: Assignment | None = None) -> int:
+    """A later reply of result A: the open follow-ups of this suggestion are answered by it
+    (called inside the reply's transaction)."""
+    return FollowUp.objects.filter(suggestion=suggestion, done_at__isnull=True).update(
+        done_at=timezone.now(), outcome=FollowUpOutcome.SUPERSEDED,
+        note=_("已重新答复（A 已解决或采纳），本次回头看不再需要。"),
+    )
+
+
+@transaction.atomic
+def suggestion_sign_off(*, suggestion: Suggestion, by: User, note: str = "") -> Suggestion:
+    """销号: every follow-up (回头看) is done; a replied item is closed, a closed one marked."""
+    note = clean_text(note)
+    suggestion = _lock(suggestion)
+    workflow.require(suggestion, Action.SIGN_OFF, by)
+    if suggestion.signed_off_at is not None:
+        raise workflow.InvalidTransition(_("该事项已销号。"))
+    open_count = FollowUp.objects.filter(suggestion=suggestion, done_at__isnull=True).count()
+    if open_count:
+        raise workflow.InvalidTransition(
+            _("还有 %(n)s 项回头看未完成，完成后才能销号。") % {"n": open_count}
+        )
+    from_status = suggestion.status
+    now = timezone.now()
+    suggestion.signed_off_at = now
+    fields = ["signed_off_at"]
+    if suggestion.closed_at is None:
+        suggestion.closed_at = now
+        fields.append("closed_at")
+    _set_status(suggestion, S.CLOSED, *fields)
+    event_record(suggestion=suggestion, by=by, action=Action.SIGN_OFF, from_status=from_status, note=note)
+    return suggestion
 
 
 @transaction.atomic

@@ -34,6 +34,7 @@ from suggestions.notify import notify
 from suggestions.selectors import deputy_users, responsible_staff, unit_officers
 
 from .attachments import _attach, attachment_sniff
+from .closing import follow_ups_supersede
 from .events import (
     _assignments,
     _link,
@@ -243,7 +244,10 @@ def assignment_reply(
         suggestion.result = result
         suggestion.replied_at = now
         _set_status(suggestion, to_status, "result", "replied_at")
-        if result == Result.B:
+        if result == Result.A:
+            # A later reply of A answers what the follow-up was waiting for (回头看 superseded).
+            follow_ups_supersede(suggestion=suggestion, assignment=assignment)
+        elif result == Result.B:
             FollowUp.objects.create(
                 suggestion=suggestion,
                 assignment=assignment,

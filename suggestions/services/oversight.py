@@ -15,6 +15,7 @@ from liaison.text import clean_text
 from suggestions import workflow
 from suggestions.models import (
     OPEN_ASSIGNMENT_STATUSES,
+    OPEN_SUGGESTION_STATUSES,
     Action,
     Assignment,
     NotificationKind,
@@ -136,20 +137,48 @@ def bundle_create(
     return bundle
 
 
-@transaction.atomic
-def suggestion_urge(*, suggestion: Suggestion, by: User, note: str = "") -> Suggestion:
-    """催办: press the units still working on it."""
-    note = clean_text(note)
-    suggestion = _lock(suggestion)
-    workflow.require(suggestion, Action.URGE, by)
+def _urge(suggestion: Suggestion, by: User | None, note: str, data: dict | None = None) -> int:
+    """Record one 催办 on a locked suggestion and tell its open units; returns the notices written."""
     unit_ids = _open_unit_ids(suggestion)
     event_record(suggestion=suggestion, by=by, action=Action.URGE, from_status=suggestion.status, note=note,
-                 data={"units": len(unit_ids)})
-    notify(
+                 data={"units": len(unit_ids), **(data or {})})
+    created = notify(
         recipients=unit_officers(unit_ids),
         kind=NotificationKind.URGED,
         title=_("催办：%(title)s") % {"title": suggestion.title[:80]},
         body=_("请抓紧办理 %(link)s。%(note)s") % {"link": _link(suggestion), "note": note},
         suggestion=suggestion,
     )
+    return len(created)
+
+
+@transaction.atomic
+def suggestion_urge(*, suggestion: Suggestion, by: User, note: str = "") -> Suggestion:
+    """催办: press the units still working on it."""
+    note = clean_text(note)
+    suggestion = _lock(suggestion)
+    workflow.require(suggestion, Action.URGE, by)
+    _urge(suggestion, by, note)
     return suggestion
+
+
+@transaction.atomic
+def bundle_urge(*, bundle: SupervisionBundle, by: User, note: str = "") -> list[Suggestion]:
+    """打捆催办: urge every open item of the bundle (assigned or being handled) in one action.
+
+    Each item is checked as a single 催办 would be (`workflow.require`); one the person may not
+    urge refuses the whole action, and nothing is written. Answered and closed items are left
+    alone; a bundle with no open item is a state conflict."""
+    note = clean_text(note)
+    locked = list(
+        Suggestion.objects.select_for_update()
+        .filter(bundle=bundle, status__in=OPEN_SUGGESTION_STATUSES)
+        .order_by("pk")
+    )
+    if not locked:
+        raise workflow.InvalidTransition(_("该打捆督办的事项均已答复或办结，无需催办。"))
+    for suggestion in locked:
+        workflow.require(suggestion, Action.URGE, by)
+    for suggestion in locked:
+        _urge(suggestion, by, note, data={"bundle": bundle.title})
+    return locked

@@ -38,18 +38,23 @@ class SweepResult:
 
 
 def reminder_kind(deadline: datetime.date, today: datetime.date, calendar: WorkCalendar) -> str | None:
-    """Which reminder is due today for this deadline, if any: the tightest offset reached
-    (due_7, due_3, due_1 by default), `overdue` once past it, `long_overdue` past the threshold."""
+    """Which rung of the urging ladder is due today for this deadline, if any: the reminder of
+    the tightest offset reached (due_7, due_3, due_1 by default); `overdue`, the formal 催办, from
+    the first working day after the deadline; `long_overdue`, the escalation to the leaders
+    (the supervising leader first), once `LONG_OVERDUE_WORKING_DAYS` working days late."""
     if deadline >= today:
         remaining = calendar.working_days_between(today, deadline)
         reached = [n for n in reminder_offsets() if remaining <= n]
         return f"due_{min(reached)}" if reached else None
     late = calendar.working_days_between(deadline, today)
+    if late < 1:
+        return None  # a weekend or holiday right after the deadline: 催办 on the next working day
     return "long_overdue" if late >= int(setting("LONG_OVERDUE_WORKING_DAYS")) else "overdue"
 
 
 def reminders_sweep(*, today: datetime.date | None = None) -> SweepResult:
-    """Remind units (and their staff, and leaders once overdue) of deadlines: each reminder once.
+    """The urging ladder: remind units (and their staff) before deadlines, urge them formally
+    (催办) the working day after, escalate to the leaders later: each rung once.
 
     For every unanswered assignment of a live suggestion whose deadline is within the largest
     offset or past, the reminder due today is INSERTed; the unique constraint (assignment,
@@ -113,14 +118,20 @@ def _reminder_notices(assignment: Assignment, kind: str, today: datetime.date, c
         title = _("即将到期（剩 %(days)s 个工作日）：%(title)s") % values
         body = _("%(unit)s %(role)s的 %(link)s 将于 %(deadline)s 到期，请抓紧办理。") % values
     else:
-        recipients += responsible_leaders(suggestion)
+        if kind == "long_overdue":  # escalation: the supervising leader, else the nearest leaders
+            recipients += responsible_leaders(suggestion)
         values["late"] = calendar.working_days_between(assignment.deadline, today)
         notice_kind = NotificationKind.LONG_OVERDUE if kind == "long_overdue" else NotificationKind.OVERDUE
         values["tier"] = NotificationKind(notice_kind).label
-        title = _("%(tier)s：%(title)s") % values
-        body = _("%(unit)s %(role)s的 %(link)s 已于 %(deadline)s 到期，超期 %(late)s 个工作日，请督促办理。") % values
+        if kind == "overdue":  # the formal 催办, recorded on the timeline as one
+            title = _("催办（已超期）：%(title)s") % values
+            body = _("%(unit)s %(role)s的 %(link)s 已于 %(deadline)s 到期，超期 %(late)s 个工作日，现予催办，请抓紧办理并答复。") % values
+        else:
+            title = _("%(tier)s，提请领导督办：%(title)s") % values
+            body = _("%(unit)s %(role)s的 %(link)s 已于 %(deadline)s 到期，超期 %(late)s 个工作日，请督促办理。") % values
     created = notify(recipients=recipients, kind=notice_kind, title=title, body=body,
                      suggestion=suggestion, assignment=assignment, deliver=False)
-    event_record(suggestion=suggestion, by=None, action=Action.REMIND, from_status=suggestion.status,
-                 assignment=assignment, data={"kind": kind, "deadline": assignment.deadline.isoformat()})
+    action = Action.URGE if kind == "overdue" else Action.REMIND
+    event_record(suggestion=suggestion, by=None, action=action, from_status=suggestion.status, assignment=assignment,
+                 data={"kind": kind, "deadline": assignment.deadline.isoformat(), "automatic": True})
     return len(created)

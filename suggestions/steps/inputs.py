@@ -170,3 +170,13 @@ class ReplyWithFilesSerializer(ReplySerializer):
         label=_("答复函等材料"),
         help_text=_("答复函等材料，最多 5 个；PDF、JPG、PNG、docx、xlsx 或文本文件，按内容识别类型"),
     )
+
+
+class ExtensionRequestSerializer(serializers.Serializer):
+    deadline = serializers.DateField(label=_("申请延至"), help_text=_("希望延至的日期，须晚于现在的办理期限"))
+    reason = _note(_("延期理由"), required=True)
+
+
+class ExtensionDecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField(label=_("同意延期"), help_text=_("true 同意（期限改为申请的日期），false 不同意"))
+    note = _note(_("审批意见"), help_text=_("不同意时必填"))

@@ -9,7 +9,7 @@ from liaison.models import Role, User
 from liaison.regions import lineage
 from suggestions.models import Action
 from suggestions.selectors import unit_list
-from suggestions.services import closing, handling, intake, oversight
+from suggestions.services import closing, extensions, handling, intake, oversight
 from suggestions.steps import ASSIGNMENT, SUGGESTION, Step
 from suggestions.steps import inputs as i
 
@@ -66,6 +66,12 @@ STEPS: dict[str, Step] = {
                  "→ replied；主办单位答复后意见建议变为已答复。附答复函等材料时用 multipart/form-data，"
                  "文件放在 attachments 字段（可多个）；任一文件类型或大小不符则整个答复不保存（400）。"
              )),
+        Step(Action.REQUEST_EXTENSION, ASSIGNMENT, i.ExtensionRequestSerializer, extensions.assignment_request_extension,
+             confirm=_("申请延长办理期限？每项交办只能申请一次。"),
+             description="延期：承办单位在期限届满前申请一次，写明延至日期和理由；由工作人员审批"),
+        Step(Action.DECIDE_EXTENSION, ASSIGNMENT, i.ExtensionDecisionSerializer, extensions.assignment_decide_extension,
+             confirm=_("提交延期审批意见？"),
+             description="工作人员审批延期申请：同意则办理期限改为申请的日期，到期提醒按新期限重新发送"),
         # 督: supervise
         Step(Action.SUPERVISE, SUGGESTION, i.SuperviseSerializer, oversight.suggestion_supervise,
              confirm=_("设置督办？"), choices={"leader": _leaders_above},
@@ -80,6 +86,9 @@ STEPS: dict[str, Step] = {
              confirm=_("不经评价直接办结？"), description="replied → closed，不经评价（仅工作人员）"),
         Step(Action.FEEDBACK, SUGGESTION, i.FeedbackBodySerializer, closing.suggestion_feedback,
              confirm=_("记录已把结果告知群众？"), description="记录已将结果告知群众（计入反馈率）；已答复、已办结时可用"),
+        Step(Action.SIGN_OFF, SUGGESTION, i.NoteSerializer, closing.suggestion_sign_off,
+             confirm=_("回头看均已完成，销号？"),
+             description="销号：全部回头看完成后，replied → closed（已办结的事项记销号时间），设置 signed_off_at"),
         Step(Action.PUBLISH, SUGGESTION, i.EmptySerializer, closing.suggestion_publish,
              confirm=_("公开公示此事项的办理结果？"), description="已办结的意见建议公开公示"),
     )

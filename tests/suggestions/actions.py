@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils import timezone
 
 from suggestions.models import Action, FollowUp, Status
@@ -11,6 +13,11 @@ from suggestions.services.closing import (
     suggestion_evaluate,
     suggestion_feedback,
     suggestion_publish,
+    suggestion_sign_off,
+)
+from suggestions.services.extensions import (
+    assignment_decide_extension,
+    assignment_request_extension,
 )
 from suggestions.services.handling import (
     assignment_contact,
@@ -31,7 +38,7 @@ from suggestions.services.oversight import bundle_create, suggestion_supervise, 
 
 STATE_CHANGING = {
     Action.ACCEPT, Action.DECLINE, Action.RESOLVE_ON_SPOT, Action.MERGE, Action.CONVERT, Action.ESCALATE,
-    Action.ASSIGN, Action.EVALUATE, Action.CLOSE,
+    Action.ASSIGN, Action.EVALUATE, Action.CLOSE, Action.SIGN_OFF,
 }
 
 
@@ -77,6 +84,19 @@ def perform(world, action: str, obj, user):
     if action == Action.FOLLOW_UP:
         follow_up = FollowUp.objects.create(suggestion=obj, review_on=timezone.localdate())
         return follow_up_complete(follow_up=follow_up, by=user, note="已落实")
+    if action == Action.SIGN_OFF:
+        return suggestion_sign_off(suggestion=obj, by=user, note="回头看已完成，销号")
+    if action == Action.REQUEST_EXTENSION:
+        return assignment_request_extension(
+            assignment=obj, by=user, deadline=obj.deadline + datetime.timedelta(days=30), reason="需协调资金"
+        )
+    if action == Action.DECIDE_EXTENSION:
+        if obj.extension_requested_at is None and obj.status in ("pending", "signed"):
+            officer = obj.unit.officers.first()
+            obj = assignment_request_extension(
+                assignment=obj, by=officer, deadline=obj.deadline + datetime.timedelta(days=30), reason="需协调资金"
+            )
+        return assignment_decide_extension(assignment=obj, by=user, approve=True, note="同意")
     if action == Action.SIGN:
         return assignment_sign(assignment=obj, by=user)
     if action == Action.RETURN:

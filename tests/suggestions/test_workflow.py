@@ -111,11 +111,14 @@ ROLE_STATE = {
     Action.FEEDBACK: Status.CLOSED,
     Action.PUBLISH: Status.CLOSED,
     Action.FOLLOW_UP: Status.REPLIED,
+    Action.SIGN_OFF: Status.REPLIED,
 }
 STAFF_ONLY = {"staff", "city_staff"}
 ALLOWED_ROLES = {action: STAFF_ONLY for action in ROLE_STATE}
 ALLOWED_ROLES[Action.CONVERT] = STAFF_ONLY | {"deputy_user"}
 ALLOWED_ROLES[Action.EVALUATE] = STAFF_ONLY | {"deputy_user"}
+# 反馈 by those who do it: the item's handling units (lead and co-unit) and its deputy, too.
+ALLOWED_ROLES[Action.FEEDBACK] = STAFF_ONLY | {"deputy_user", "officer", "co_officer"}
 for _action in (Action.SUPERVISE, Action.BUNDLE, Action.URGE):
     ALLOWED_ROLES[_action] = STAFF_ONLY | {"leader"}
 ROLES = [
@@ -158,11 +161,12 @@ def test_who_may_take_each_suggestion_action(world, subtests):
 
 
 # (suggestion state, which assignment) → the assignment actions allowed on it.
+EXTENSION = {Action.REQUEST_EXTENSION, Action.DECIDE_EXTENSION}
 ASSIGNMENT_CASES = {
-    "lead pending, assigned": {Action.SIGN, Action.RETURN},
-    "lead signed, handling": {Action.CONTACT, Action.REPLY},
+    "lead pending, assigned": {Action.SIGN, Action.RETURN, *EXTENSION},
+    "lead signed, handling": {Action.CONTACT, Action.REPLY, *EXTENSION},
     "lead replied, replied": {Action.CONTACT},
-    "co pending, replied": {Action.SIGN, Action.RETURN},
+    "co pending, replied": {Action.SIGN, Action.RETURN, *EXTENSION},
     "lead returned, accepted": set(),
     "lead replied, closed": set(),
 }
@@ -198,9 +202,11 @@ def test_every_assignment_action_in_every_state(world, subtests):
         shared, shared_officer = assignment_scenario(world, scenario)
         for action in sorted(ASSIGNMENT_TRANSITIONS):
             with subtests.test(scenario=scenario, action=action):
+                # 延期 is decided by staff; every other step by the unit's officer.
+                staff_step = action == Action.DECIDE_EXTENSION
                 if action in allowed:
                     assignment, officer = assignment_scenario(world, scenario)
-                    perform(world, action, assignment, officer)
+                    perform(world, action, assignment, world.staff if staff_step else officer)
                     event = Event.objects.filter(suggestion=assignment.suggestion).order_by("-created_at", "-id").first()
                     assert event.action == action and event.assignment_id == assignment.pk
                     rule = ASSIGNMENT_TRANSITIONS[action]
@@ -209,14 +215,14 @@ def test_every_assignment_action_in_every_state(world, subtests):
                 else:
                     before = snapshot(shared.suggestion)
                     with pytest.raises(InvalidTransition):
-                        perform(world, action, shared, shared_officer)
+                        perform(world, action, shared, world.staff if staff_step else shared_officer)
                     assert snapshot(shared.suggestion) == before
 
 
 def test_only_the_units_own_officers_act_on_its_assignment(world, subtests):
     assigned = world.drive(world.submit(), Status.ASSIGNED).assignments.get(role="lead")
     handling = world.drive(world.submit(), Status.HANDLING).assignments.get(role="lead")
-    for action in sorted(ASSIGNMENT_TRANSITIONS):
+    for action in sorted(set(ASSIGNMENT_TRANSITIONS) - {Action.DECIDE_EXTENSION}):
         lead = assigned if action in (Action.SIGN, Action.RETURN) else handling
         for role in ["staff", "city_staff", "leader", "deputy_user", "co_officer", "foreign_officer", "anonymous"]:
             with subtests.test(action=action, role=role):
@@ -268,7 +274,7 @@ def test_allowed_actions_lists_what_the_user_may_do_now(world):
     handling = world.drive(world.submit(), Status.HANDLING)
     assert workflow.allowed_actions(handling, world.leader) == [Action.SUPERVISE, Action.BUNDLE, Action.URGE]
     lead = handling.assignments.get(role="lead")
-    assert workflow.allowed_actions(lead, world.officer) == [Action.CONTACT, Action.REPLY]
+    assert workflow.allowed_actions(lead, world.officer) == [Action.CONTACT, Action.REPLY, Action.REQUEST_EXTENSION]
 
 
 def test_in_progress_status_follows_the_assignments():

@@ -75,7 +75,8 @@ def test_each_reminder_fires_once_on_its_day_across_national_day(world):
     assert fired == FIRST_FIRES
     assert Reminder.objects.count() == 5
     assert Notification.objects.filter(recipient=world.officer, kind__in=["due", "overdue", "long_overdue"]).count() == 5
-    assert Event.objects.filter(suggestion=suggestion, action=Action.REMIND).count() == 5
+    assert Event.objects.filter(suggestion=suggestion, action=Action.REMIND).count() == 4
+    assert Event.objects.filter(suggestion=suggestion, action=Action.URGE).count() == 1  # the formal 催办
     assert "remind" not in [entry.action for entry in track(suggestion.code).timeline]
 
 
@@ -85,16 +86,43 @@ def test_a_late_first_sweep_sends_only_the_most_urgent_reminder(world):
     assert [r.kind for r in result.reminders] == ["due_1"]
 
 
-def test_due_reminders_reach_the_unit_and_staff_and_overdue_ones_also_the_leaders(world):
+def test_due_reminders_and_the_formal_urging_reach_the_unit_and_staff_and_escalation_the_leaders(world):
     suggestion = due_on(world, DEADLINE)
     reminders_sweep(today=D(2025, 10, 14))
     assert recipients(NotificationKind.DUE, suggestion=suggestion) == {world.officer.username, world.staff.username}
     reminders_sweep(today=D(2025, 10, 16))
-    assert recipients(NotificationKind.OVERDUE, suggestion=suggestion) == {
+    assert recipients(NotificationKind.OVERDUE, suggestion=suggestion) == {world.officer.username, world.staff.username}
+    notice = Notification.objects.filter(kind=NotificationKind.OVERDUE, recipient=world.staff).get()
+    assert suggestion.code in notice.body and "潞州区住建局" in notice.body and "催办" in notice.title
+    reminders_sweep(today=D(2025, 11, 14))
+    assert recipients(NotificationKind.LONG_OVERDUE, suggestion=suggestion) == {
         world.officer.username, world.staff.username, world.leader.username,
     }
-    notice = Notification.objects.filter(kind=NotificationKind.OVERDUE, recipient=world.staff).get()
-    assert suggestion.code in notice.body and "潞州区住建局" in notice.body
+
+
+def test_the_formal_urging_is_a_urge_on_the_timeline_by_nobody(world):
+    suggestion = due_on(world, DEADLINE)
+    reminders_sweep(today=D(2025, 10, 16))
+    reminders_sweep(today=D(2025, 10, 17))
+    event = Event.objects.get(suggestion=suggestion, action=Action.URGE)
+    assert event.actor is None and event.data["kind"] == "overdue" and event.data["automatic"] is True
+
+
+def test_a_deadline_before_a_weekend_is_urged_on_the_next_working_day_not_on_saturday(world):
+    friday = D(2025, 10, 17)
+    due_on(world, friday)
+    assert reminders_sweep(today=D(2025, 10, 18)).reminders == []
+    assert reminders_sweep(today=D(2025, 10, 19)).reminders == []
+    assert [r.kind for r in reminders_sweep(today=D(2025, 10, 20)).reminders] == ["overdue"]
+
+
+def test_escalation_after_a_configured_number_of_working_days(world, settings):
+    settings.LIAISON = {**settings.LIAISON, "LONG_OVERDUE_WORKING_DAYS": 3}
+    due_on(world, DEADLINE)
+    assert [r.kind for r in reminders_sweep(today=D(2025, 10, 16)).reminders] == ["overdue"]
+    assert reminders_sweep(today=D(2025, 10, 17)).reminders == []
+    assert [r.kind for r in reminders_sweep(today=D(2025, 10, 20)).reminders] == ["long_overdue"]
+    assert reminders_sweep(today=D(2025, 10, 21)).reminders == []
 
 
 def test_escalation_goes_to_the_supervising_leader_when_there_is_one(world):

@@ -9,11 +9,15 @@ changes nothing.
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from suggestions.models import Event, Status, Suggestion
+from suggestions.services.extensions import assignment_request_extension
 from suggestions.steps import ASSIGNMENT
 from suggestions.steps.table import STEPS
 
@@ -40,6 +44,18 @@ READY = {
     "close": (Status.REPLIED, {"note": "代表逾期未评价"}),
     "feedback": (Status.REPLIED, {"channel": "phone", "note": "已电话告知"}),
     "publish": (Status.CLOSED, {}),
+    "sign_off": (Status.REPLIED, {"note": "回头看已完成"}),
+    "request_extension": (Status.HANDLING, lambda w: {
+        "deadline": (timezone.localdate() + datetime.timedelta(days=400)).isoformat(), "reason": "需协调资金",
+    }),
+    "decide_extension": (Status.HANDLING, {"approve": True, "note": "同意"}),
+}
+
+# A step that needs something done first on the object it acts on.
+SETUP = {
+    "decide_extension": lambda w, lead: assignment_request_extension(
+        assignment=lead, by=w.officer, deadline=lead.deadline + datetime.timedelta(days=30), reason="需协调资金"
+    ),
 }
 
 ROLES = ["staff", "leader", "deputy", "unit_officer"]
@@ -55,6 +71,8 @@ def _prepare(world, action):
     body = body(world) if callable(body) else dict(body)
     step = STEPS[action]
     target = suggestion.assignments.get(role="lead") if step.on == ASSIGNMENT else suggestion
+    if action in SETUP:
+        SETUP[action](world, target)
     return step, suggestion, target, body
 
 

@@ -15,6 +15,7 @@ from liaison.api.meta import ChoicesView
 from stations.api import RegionViewSet, StationViewSet
 from suggestions.api.assignments import AssignmentViewSet
 from suggestions.api.notifications import NotificationViewSet
+from suggestions.api.oversight import BundleViewSet, FollowUpViewSet
 from suggestions.api.public import PublicOpinionView, PublicTrackView
 from suggestions.api.suggestions import SuggestionViewSet
 from suggestions.api.units import UnitViewSet
@@ -32,6 +33,8 @@ router.register("users", UserViewSet, basename="user")
 router.register("suggestions", SuggestionViewSet, basename="suggestion")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("bundles", BundleViewSet, basename="bundle")
+router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 
 v1 = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

@@ -1,5 +1,6 @@
 """PDF downloads of the printables (一表两卡): the station service card (联络站服务卡), the deputy
-contact card (代表连心卡) and the reception schedule (代表接待日公示表).
+contact card (代表连心卡) and the reception schedule (代表接待日公示表); and a one-record form
+sheet (`form_sheet`, e.g. the 意见建议督办反馈单).
 
 reportlab is pure Python, and its Adobe CID font "STSong-Light" draws Chinese without any font
 file on the machine (the PDF viewer supplies the glyphs), so a bare server can make them. The
@@ -193,6 +194,36 @@ def reception_schedule(
         _facts(facts, width),
     ]
     return _build(A4, margin, story, f"{station.name} 代表接待日公示表")
+
+
+def form_sheet(*, title: str, addressees: Sequence[tuple[str, str]], sections: Sequence[tuple[str, Sequence[tuple[str, str]]]],
+               footer: Sequence[str] = ()) -> bytes:
+    """A one-record form to print (e.g. 意见建议督办反馈单): its title, to whom it goes, headed
+    sections of label–text rows, and signature lines. Plain text in, nothing read as markup."""
+    width = A4[0] - 2 * 18 * mm
+    story: list = [_p(title, TITLE), Spacer(1, 4 * mm)]
+    story.append(_wide_facts(addressees, width))
+    for heading, rows in sections:
+        story += [Spacer(1, 3 * mm), _p(heading, SUBTITLE), Spacer(1, 1 * mm), _wide_facts(rows, width)]
+    if footer:
+        story.append(Spacer(1, 8 * mm))
+        story += [_p(line) for line in footer]
+    return _build(A4, 18 * mm, story, title)
+
+
+def _wide_facts(rows: Iterable[tuple[str, str]], width: float) -> Table:
+    data = [[_p(label, CELL), _p(value or "—", CELL)] for label, value in rows]
+    table = Table(data or [[_p("", CELL), _p("—", CELL)]], colWidths=[28 * mm, width - 28 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f4f4f4")),
+            ]
+        )
+    )
+    return table
 
 
 def response(body: bytes, *, filename: str) -> HttpResponse:

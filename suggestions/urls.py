@@ -2,7 +2,17 @@ from django.urls import path, re_path
 
 from suggestions.steps import ASSIGNMENT, SUGGESTION
 from suggestions.steps.table import steps_on
-from suggestions.views import attachments, deputy, notifications, officer, public, staff, steps
+from suggestions.views import (
+    attachments,
+    deputy,
+    notifications,
+    officer,
+    printables,
+    public,
+    staff,
+    steps,
+    workbench,
+)
 
 app_name = "suggestions"
 
@@ -30,6 +40,14 @@ urlpatterns = [
     re_path(rf"^work/suggestions/(?P<pk>[0-9]+)/(?P<action>{SUGGESTION_STEPS})/$", steps.suggestion_step, name="act"),
     path("work/review/", staff.review_queue, name="review_queue"),
     path("work/supervision/", staff.supervision, name="supervision"),
+    # the staff's workbench (every item, by the step it waits for), 回头看, 打捆督办, the 反馈单
+    path("work/items/", workbench.worklist, name="worklist"),
+    path("work/follow-ups/", workbench.follow_ups, name="follow_ups"),
+    path("work/follow-ups/<int:pk>/complete/", workbench.follow_up_complete_page, name="follow_up_complete"),
+    path("work/bundles/new/", workbench.bundle_new, name="bundle_new"),
+    path("work/bundles/<int:pk>/urge/", workbench.bundle_urge_view, name="bundle_urge"),
+    path("work/suggestions/<int:pk>/feedback-sheet/", printables.feedback_sheet, name="feedback_sheet"),
+    path("work/suggestions/<int:pk>/feedback-sheet.pdf", printables.feedback_sheet_pdf, name="feedback_sheet_pdf"),
     # everyone signed in: reminders and notices
     path("work/notifications/", notifications.notifications, name="notifications"),
     path("work/notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),

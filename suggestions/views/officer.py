@@ -19,12 +19,15 @@ from suggestions.forms import AttachForm
 from suggestions.models import (
     LIVE_SUGGESTION_STATUSES,
     OPEN_ASSIGNMENT_STATUSES,
+    Action,
     Assignment,
     AssignmentRole,
     AssignmentStatus,
 )
 from suggestions.services.attachments import attachment_add
 from suggestions.steps import ASSIGNMENT
+from suggestions.steps import allowed as step_allowed
+from suggestions.steps.table import STEPS
 from suggestions.views.helpers import (
     PAGE_SIZE,
     WORKFLOW_ERRORS,
@@ -81,6 +84,8 @@ def _assignment_context(request, assignment: Assignment, attach_form=None) -> di
         "allowed": allowed,
         "action_forms": step_forms(request, assignment, kind=ASSIGNMENT),
         "tier_labels": dict(selectors.OverdueTier.choices),
+        # 反馈 to the voter is a step on the suggestion, open to its handling units too.
+        "can_feed_back": step_allowed(STEPS[Action.FEEDBACK], suggestion, request.user),
     }
 
 

@@ -10,9 +10,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
-from liaison.models import Role
-from liaison.regions import within
-from liaison.scoping import region_scope
+from liaison.models import Role, User
+from liaison.regions import lineage
 from suggestions import selectors, workflow
 from suggestions.models import (
     OPEN_SUGGESTION_STATUSES,
@@ -20,7 +19,6 @@ from suggestions.models import (
     Status,
     Suggestion,
     Supervision,
-    SupervisionBundle,
 )
 from suggestions.steps import SUGGESTION
 from suggestions.views.helpers import (
@@ -82,6 +80,7 @@ def review_queue(request):
 SUPERVISION_TABS = [
     ("overdue", gettext_lazy("已超期")),
     ("due_soon", gettext_lazy("即将到期")),
+    ("on_track", gettext_lazy("正常办理")),
     ("key", gettext_lazy("重点督办")),
     ("all", gettext_lazy("全部在办")),
 ]
@@ -98,27 +97,23 @@ def supervision(request):
     counts = base.aggregate(
         overdue=Count("pk", filter=Q(overdue_tier__in=selectors.OverdueTier.LATE)),
         due_soon=Count("pk", filter=Q(overdue_tier=selectors.OverdueTier.DUE_SOON)),
+        on_track=Count("pk", filter=Q(overdue_tier=selectors.OverdueTier.ON_TRACK)),
         key=Count("pk", filter=Q(supervision=Supervision.KEY)),
         all=Count("pk"),
     )
     listed = {
         "overdue": base.filter(overdue_tier__in=selectors.OverdueTier.LATE),
         "due_soon": base.filter(overdue_tier=selectors.OverdueTier.DUE_SOON),
+        "on_track": base.filter(overdue_tier=selectors.OverdueTier.ON_TRACK),
         "key": base.filter(supervision=Supervision.KEY),
         "all": base,
     }[tab].order_by("deadline", "id")
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
-    scope = region_scope(request.user)
-    bundles = (
-        SupervisionBundle.objects.none()
-        if scope is None
-        else SupervisionBundle.objects.filter(within(scope))
-    )
-    bundles = (
-        bundles.select_related("leader")
-        .annotate(n=Count("suggestions"))
-        .order_by("-created_at")[:20]
-    )
+    # 打捆督办 with their progress, and the leaders a new bundle may be led by (at or above).
+    bundles = selectors.bundle_list(user=request.user)[:20]
+    leaders = User.objects.filter(
+        role=Role.LEADER, is_active=True, region_id__in=lineage(request.user.region_id or "")
+    ).order_by("region_id", "username")
     return render(
         request,
         "suggestions/supervision.html",
@@ -127,6 +122,9 @@ def supervision(request):
             "tabs": [(key, label, counts[key]) for key, label in SUPERVISION_TABS],
             "page": page,
             "bundles": bundles,
+            "leaders": leaders,
+            # 三色督办: green on time, yellow due soon, red overdue
+            "colours": [("on_track", counts["on_track"]), ("due_soon", counts["due_soon"]), ("overdue", counts["overdue"])],
             "tier_labels": dict(selectors.OverdueTier.choices),
         },
     )

@@ -69,7 +69,13 @@ def _item(step: Step, obj, form) -> dict:
     return {"name": step.action, "label": step.label, "confirm": step.confirm, "form": form, "url": step_url(step, obj)}
 
 
-def _extra_context(step: Step) -> dict:
+def _extra_context(step: Step, obj=None) -> dict:
+    if step.action == Action.EVALUATE and isinstance(obj, Suggestion):
+        # Evaluating with the reply in view: the units' answers and their documents.
+        return {
+            "replies": obj.assignments.filter(status="replied").select_related("unit").order_by("-role", "id"),
+            "files": obj.attachments.select_related("assignment__unit").order_by("id"),
+        }
     if step.action != Action.ASSIGN:
         return {}
     calendar, today = WorkCalendar(), timezone.localdate()
@@ -115,7 +121,7 @@ def _take(request, pk: int, action: str, kind: str):
         "form": form,
         "back": back,
         "next": safe_next(request, ""),
-        **_extra_context(step),
+        **_extra_context(step, obj),
     }
     return render(request, "suggestions/step.html", context, status=400 if request.method == "POST" else 200)
 

@@ -191,10 +191,15 @@ def test_my_suggestions_lists_only_mine(deputy_client, world, django_assert_max_
     assert list(filtered.context["page"].object_list) == []
 
 
-def test_evaluate_satisfied_in_one_click(deputy_client, world):
+def test_evaluating_from_my_list_opens_the_reply_first(deputy_client, world):
     suggestion = replied(world)
     mine = reverse("suggestions:mine")
-    assert "满意" in page_text(deputy_client.get(mine))
+    listed = deputy_client.get(mine).content.decode()
+    url = reverse("suggestions:act", args=[suggestion.pk, "evaluate"])
+    # No one-tap rating in the list: a link to the rating page, which shows the reply.
+    assert 'name="evaluate-rating"' not in listed and url in listed
+    page = page_text(deputy_client.get(url))
+    assert "已修复路灯。" in page and "不满意" in page
     response = deputy_client.post(reverse("suggestions:act", args=[suggestion.pk, "evaluate"]), {"evaluate-rating": "satisfied", "next": mine})
     assert response["Location"] == mine
     suggestion.refresh_from_db()
@@ -208,6 +213,8 @@ def test_evaluate_unsatisfied_asks_for_the_reason_first(deputy_client, world):
     asked = deputy_client.post(url, {"evaluate-rating": "unsatisfied"})
     assert asked.status_code == 400
     assert "comment" in asked.context["form"].errors
+    # The same page, with the reply still in view, asks for the reason.
+    assert "已修复路灯。" in page_text(asked) and "不满意的原因" in page_text(asked)
     suggestion.refresh_from_db()
     assert suggestion.status == Status.REPLIED
     deputy_client.post(url, {"evaluate-rating": "unsatisfied", "evaluate-comment": "路灯修了又坏。"})

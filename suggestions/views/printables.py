@@ -35,10 +35,13 @@ def _when(value) -> str:
 
 def sheet(request, suggestion: Suggestion) -> dict:
     """What the sheet says, as plain text: addressees, then sections of (label, text) rows."""
-    office = Region.objects.filter(code=suggestion.handling_region_id).values_list("name", flat=True).first() or ""
     voter = submitter_for(request.user, suggestion)
     deputies = "、".join(link.deputy.name for link in suggestion.deputy_links.all())
     assignments = [a for a in suggestion.assignments.all() if a.status != "returned"]
+    # The assigning office (交办机关): the region of the staff who assigned it, else the item's.
+    assigner = next((a.assigned_by for a in assignments if a.assigned_by_id and a.assigned_by.region_id), None)
+    office_code = assigner.region_id if assigner is not None else suggestion.handling_region_id
+    office = Region.objects.filter(code=office_code).values_list("name", flat=True).first() or ""
     handling = []
     for a in assignments:
         handling.append((f"{a.unit.name}（{a.get_role_display()}）", _("期限 %(d)s · %(s)s") % {

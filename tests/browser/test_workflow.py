@@ -176,11 +176,15 @@ def test_officer_signs_and_replies_then_the_deputy_evaluates(live_server, chromi
     deputy_page = new_phone(chromium)
     _login(deputy_page, live_server.url, "wangxy")
     deputy_page.get_by_role("link", name="我的建议").first.click()
-    expect(deputy_page.get_by_text("办理答复已到，请评价：")).to_be_visible()
+    expect(deputy_page.get_by_text("办理答复已到：")).to_be_visible()
     assert_accessible(deputy_page)
     shoot(deputy_page, "my-suggestions")
-    deputy_page.get_by_role("button", name="不满意").click()  # asks for the reason first
+    deputy_page.get_by_role("link", name="查看答复并评价").click()  # the reply in view before rating
+    expect(deputy_page.get_by_text("已修补路面 200 平方米。")).to_be_visible()
+    deputy_page.get_by_label("不满意").check()
+    deputy_page.get_by_role("button", name="评价", exact=True).click()  # asks for the reason on the same page
     expect(deputy_page.locator(".error-summary")).to_be_visible()
+    expect(deputy_page.get_by_text("已修补路面 200 平方米。")).to_be_visible()
     shoot(deputy_page, "evaluate-reason")
     assert Suggestion.objects.get(pk=suggestion.pk).status == Status.REPLIED
     deputy_page.get_by_label("满意", exact=True).check()

@@ -293,6 +293,7 @@ SPECTACULAR_SETTINGS = {
         "ContactKindEnum": "suggestions.models.ContactKind",
         "NotificationKindEnum": "suggestions.models.NotificationKind",
         "WorkflowActionEnum": "suggestions.models.Action",
+        "SupervisionEnum": "suggestions.models.Supervision",
     },
 }
 

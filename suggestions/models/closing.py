@@ -64,7 +64,7 @@ class FollowUp(models.Model):
     note = models.TextField(_("回头看情况"), blank=True)
     # How it ended: solved (真正解决), not yet (a next follow-up was set), or superseded by a
     # later reply of result A. Empty while open.
-    outcome = models.CharField(_("回头看结论"), max_length=12, choices=FollowUpOutcome.choices, blank=True)
+    outcome = models.CharField(_("回头看结论"), max_length=12, choices=FollowUpOutcome.choices, blank=True, db_default="")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:

@@ -47,7 +47,8 @@ class Assignment(models.Model):
     )
     # 延期: the unit may ask once, before the deadline; staff approve (the deadline moves) or refuse.
     extension_deadline = models.DateField(_("申请延至"), null=True, blank=True)
-    extension_reason = models.TextField(_("延期理由"), blank=True)
+    # db_default: rows written by raw INSERTs (the bench's bulk writer) need no value for these.
+    extension_reason = models.TextField(_("延期理由"), blank=True, db_default="")
     extension_requested_at = models.DateTimeField(_("延期申请时间"), null=True, blank=True)
     extension_requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("延期申请人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -57,7 +58,7 @@ class Assignment(models.Model):
     extension_decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("延期审批人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    extension_note = models.TextField(_("审批意见"), blank=True)
+    extension_note = models.TextField(_("审批意见"), blank=True, db_default="")
     original_deadline = models.DateField(_("原办理期限"), null=True, blank=True)
     created_at = models.DateTimeField(_("交办时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

@@ -185,7 +185,12 @@ def test_send_reminders_refuses_a_bad_date(db):
 
 
 @pytest.mark.postgres
-def test_two_sweeps_at_once_send_each_reminder_once(transactional_db, world, monkeypatch):
+@pytest.mark.parametrize(
+    ("today", "kind"),
+    [(D(2025, 10, 13), NotificationKind.DUE), (D(2025, 10, 15), NotificationKind.OVERDUE)],
+    ids=["reminder", "formal-urging"],
+)
+def test_two_sweeps_at_once_send_each_reminder_once(transactional_db, world, monkeypatch, today, kind):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to lose")
     monkeypatch.setattr("suggestions.notify._enqueue_delivery", lambda: None)
@@ -207,7 +212,7 @@ def test_two_sweeps_at_once_send_each_reminder_once(transactional_db, world, mon
 
     def sweep():
         try:
-            results.append(reminders_sweep(today=D(2025, 10, 13)))
+            results.append(reminders_sweep(today=today))
         except Exception as exc:  # surfaced below
             errors.append(exc)
         finally:
@@ -222,5 +227,5 @@ def test_two_sweeps_at_once_send_each_reminder_once(transactional_db, world, mon
     assert sum(len(r.reminders) for r in results) == 3
     assert sum(r.skipped for r in results) == 3  # the loser saw each one taken
     assert Reminder.objects.count() == 3
-    assert Notification.objects.filter(recipient=world.officer, kind=NotificationKind.DUE).count() == 3
-    assert Notification.objects.filter(recipient=world.staff, kind=NotificationKind.DUE).count() == 3
+    assert Notification.objects.filter(recipient=world.officer, kind=kind).count() == 3
+    assert Notification.objects.filter(recipient=world.staff, kind=kind).count() == 3

@@ -277,6 +277,13 @@ def follow_up_list(*, user, state: str | None = None, today: datetime.date | Non
     return queryset.order_by("review_on", "id")
 
 
+def follow_up_state(follow_up: FollowUp, today: datetime.date | None = None) -> str:
+    """The worklist a follow-up is on: `done`, `overdue` (review date passed) or `due`."""
+    if follow_up.done_at is not None:
+        return "done"
+    return "overdue" if follow_up.review_on < (today or timezone.localdate()) else "due"
+
+
 def bundle_list(*, user) -> QuerySet:
     """打捆督办 in the user's region (and those they lead), with their progress counted."""
     scope = region_scope(user)

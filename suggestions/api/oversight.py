@@ -3,7 +3,6 @@ worklist and its completion). Neither is a step on one object (the step table's
 NOT_ON_ONE_OBJECT): each has its own service, which checks every item with the workflow's
 `require`, so refusals read as they do for the steps (403 / 409, nothing changed)."""
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -16,16 +15,17 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from liaison.api.fields import ScopedPrimaryKeyRelatedField
-from liaison.models import User
 from suggestions.api.base import CONFLICT, ActionObjectMixin
-from suggestions.models import FollowUp, Suggestion, SupervisionBundle
-from suggestions.selectors import active_leaders, bundle_list, follow_up_list, visible_suggestions
+from suggestions.models import FollowUp, SupervisionBundle
+from suggestions.selectors import bundle_list, follow_up_list, follow_up_state
 from suggestions.services.closing import follow_up_complete
 from suggestions.services.oversight import bundle_create, bundle_urge
-from suggestions.steps.inputs import NOTE_MAX, NoteSerializer
-
-FOLLOW_UP_STATES = [("due", _("待回头看")), ("overdue", _("已逾期")), ("done", _("已完成"))]
+from suggestions.steps.inputs import (
+    FOLLOW_UP_STATES,
+    BundleCreateSerializer,
+    FollowUpCompleteSerializer,
+    NoteSerializer,
+)
 
 
 # --- 打捆督办 -------------------------------------------------------------------------------------
@@ -53,19 +53,6 @@ class BundleSerializer(serializers.ModelSerializer):
     def get_progress(self, bundle) -> dict:
         names = ("total", "open", "replied", "closed", "overdue")
         return {name: getattr(bundle, name, 0) or 0 for name in names}
-
-
-class BundleCreateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200, label=_("督办主题"))
-    suggestions = ScopedPrimaryKeyRelatedField(
-        selector=visible_suggestions, model=Suggestion, many=True, label=_("意见建议"),
-        help_text=_("打捆督办的意见建议 id（至少两件，均须已交办或办理中）"),
-    )
-    leader = ScopedPrimaryKeyRelatedField(
-        selector=active_leaders, model=User, required=False, allow_null=True, label=_("领衔督办人"),
-        help_text=_("领衔督办人（领导账号 id）；领导本人创建时可不填"),
-    )
-    note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, default="", label=_("说明"))
 
 
 @extend_schema_view(
@@ -132,20 +119,6 @@ class FollowUpSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ChoiceField(choices=FOLLOW_UP_STATES))
     def get_state(self, follow_up) -> str:
         return follow_up_state(follow_up, self.context.get("today"))
-
-
-def follow_up_state(follow_up, today=None) -> str:
-    if follow_up.done_at is not None:
-        return "done"
-    return "overdue" if follow_up.review_on < (today or timezone.localdate()) else "due"
-
-
-class FollowUpCompleteSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=NOTE_MAX, label=_("回头看情况"))
-    solved = serializers.BooleanField(label=_("已真正解决"), help_text=_("false：尚未解决，须填下次回头看日期"))
-    next_review_on = serializers.DateField(
-        required=False, allow_null=True, default=None, label=_("下次回头看日期"), help_text=_("solved 为 false 时必填")
-    )
 
 
 @extend_schema_view(

@@ -180,3 +180,28 @@ class ExtensionRequestSerializer(serializers.Serializer):
 class ExtensionDecisionSerializer(serializers.Serializer):
     approve = serializers.BooleanField(label=_("同意延期"), help_text=_("true 同意（期限改为申请的日期），false 不同意"))
     note = _note(_("审批意见"), help_text=_("不同意时必填"))
+
+
+# --- the actions not on one object (NOT_ON_ONE_OBJECT): 打捆督办 and 回头看 ----------------------
+class BundleCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, label=_("督办主题"))
+    suggestions = ScopedPrimaryKeyRelatedField(
+        selector=visible_suggestions, model=Suggestion, many=True, label=_("意见建议"),
+        help_text=_("打捆督办的意见建议 id（至少两件，均须已交办或办理中）"),
+    )
+    leader = ScopedPrimaryKeyRelatedField(
+        selector=active_leaders, model=User, required=False, allow_null=True, label=_("领衔督办人"),
+        help_text=_("领衔督办人（领导账号 id）；领导本人创建时可不填"),
+    )
+    note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, default="", label=_("说明"))
+
+
+FOLLOW_UP_STATES = [("due", _("待回头看")), ("overdue", _("已逾期")), ("done", _("已完成"))]
+
+
+class FollowUpCompleteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=NOTE_MAX, label=_("回头看情况"))
+    solved = serializers.BooleanField(label=_("已真正解决"), help_text=_("false：尚未解决，须填下次回头看日期"))
+    next_review_on = serializers.DateField(
+        required=False, allow_null=True, default=None, label=_("下次回头看日期"), help_text=_("solved 为 false 时必填")
+    )

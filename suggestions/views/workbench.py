@@ -24,16 +24,15 @@ from liaison.models import Role
 from liaison.regions import within
 from liaison.scoping import region_scope
 from suggestions import selectors
-from suggestions.api.oversight import (
-    FOLLOW_UP_STATES,
-    BundleCreateSerializer,
-    FollowUpCompleteSerializer,
-    follow_up_state,
-)
 from suggestions.models import Status
 from suggestions.services.closing import follow_up_complete
 from suggestions.services.oversight import bundle_create, bundle_urge
 from suggestions.steps.forms import StepForm, form_field
+from suggestions.steps.inputs import (
+    FOLLOW_UP_STATES,
+    BundleCreateSerializer,
+    FollowUpCompleteSerializer,
+)
 from suggestions.steps.table import STEPS
 from suggestions.views.helpers import PAGE_SIZE, WORKFLOW_ERRORS, role_required
 
@@ -139,7 +138,7 @@ def follow_up_complete_page(request, pk: int):
             messages.success(request, _("已完成回头看。"))
             return redirect(reverse("suggestions:follow_ups") + "?state=done")
     return render(request, "suggestions/follow_up_complete.html", {
-        "follow_up": follow_up, "form": form, "state": follow_up_state(follow_up),
+        "follow_up": follow_up, "form": form, "state": selectors.follow_up_state(follow_up),
     }, status=status)
 
 

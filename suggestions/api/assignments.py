@@ -65,7 +65,11 @@ class AssignmentSerializer(serializers.ModelSerializer):
         fields = [
             "id", "suggestion", "suggestion_code", "suggestion_title", "unit", "unit_name", "role", "deadline",
             "requirements", "status", "overdue_tier", "is_overdue", "signed_at", "returned_at", "return_reason",
-            "result", "reply", "replied_at", "contacts", "created_at", "updated_at",
+            "result", "reply", "replied_at", "contacts",
+            # 延期: the unit's one request and staff's decision (original_deadline: before an approval)
+            "extension_deadline", "extension_reason", "extension_requested_at", "extension_approved",
+            "extension_decided_at", "extension_note", "original_deadline",
+            "created_at", "updated_at",
         ]
         read_only_fields = fields
 

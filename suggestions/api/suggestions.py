@@ -118,7 +118,7 @@ class FeedbackSerializer(serializers.ModelSerializer):
                 "route": "district", "supervision": "none", "supervision_leader": None, "bundle": None,
                 "merged_into": None, "merged_into_code": None, "converted_from": None, "escalated_to": None,
                 "result": "A", "deadline": "2026-06-15", "overdue_tier": "none", "is_overdue": False,
-                "rehandle_count": 0, "replied_at": "2026-04-02T16:00:00+08:00", "closed_at": None,
+                "rehandle_count": 0, "replied_at": "2026-04-02T16:00:00+08:00", "closed_at": None, "signed_off_at": None,
                 "fed_back_at": None, "is_public": False, "published_at": None, "assignments": [], "events": [],
                 "evaluation": None, "evaluations": [], "feedbacks": [], "attachments": [],
                 "created_at": "2026-03-15T09:30:00+08:00", "updated_at": "2026-04-02T16:00:00+08:00",
@@ -159,7 +159,8 @@ class SuggestionSerializer(serializers.ModelSerializer):
             "station", "station_name", "reception", "submitter_name", "submitter_phone", "source", "session",
             "deputies", "status", "route", "supervision", "supervision_leader", "bundle", "merged_into",
             "merged_into_code", "converted_from", "escalated_to", "result", "deadline", "overdue_tier",
-            "is_overdue", "rehandle_count", "replied_at", "closed_at", "fed_back_at", "is_public", "published_at",
+            "is_overdue", "rehandle_count", "replied_at", "closed_at", "signed_off_at", "fed_back_at", "is_public",
+            "published_at",
             "assignments", "events", "evaluation", "evaluations", "feedbacks", "attachments", "created_at",
             "updated_at",
         ]

@@ -136,6 +136,7 @@ def test_an_approved_extension_moves_the_deadline_and_the_reminders_follow(world
                                         format="json")
     assert decided.status_code == 200, decided.content
     assert decided.json()["deadline"] == new_deadline.isoformat()
+    assert decided.json()["original_deadline"] == old_deadline.isoformat() and decided.json()["extension_approved"] is True
     lead.refresh_from_db()
     assert lead.original_deadline == old_deadline and lead.extension_approved is True
     # The reminders sent for the old deadline do not stop those for the new one.
@@ -264,6 +265,7 @@ def test_sign_off_needs_every_follow_up_done_then_closes(world, api_for):
     api.post(f"{API}/follow-ups/{follow_up.pk}/complete/", {"note": "路灯已装好", "solved": True}, format="json")
     done = api.post(url, {"note": "销号"}, format="json")
     assert done.status_code == 200, done.content
+    assert done.json()["status"] == "closed" and done.json()["signed_off_at"]
     suggestion.refresh_from_db()
     assert suggestion.status == Status.CLOSED and suggestion.signed_off_at is not None
     assert api.post(url, {"note": "再销号"}, format="json").status_code == 409

@@ -206,3 +206,12 @@ def test_extension_asked_on_the_task_page_and_decided_from_the_item_page(client,
     client.post(decide, {"decide_extension-approve": "on", "decide_extension-note": "同意"})
     lead.refresh_from_db()
     assert lead.deadline == new and lead.extension_approved is True
+
+
+def test_the_deputy_feeds_back_from_the_items_page(deputy_client, world):
+    item = replied(world)
+    page = page_text(deputy_client.get(reverse("suggestions:detail", args=[item.pk])))
+    assert reverse("suggestions:act", args=[item.pk, "feedback"]) in page
+    deputy_client.post(reverse("suggestions:act", args=[item.pk, "feedback"]),
+                       {"feedback-channel": "in_person", "feedback-note": "当面告知"})
+    assert Suggestion.objects.get(pk=item.pk).feedbacks.get().by == world["deputy"].user

@@ -41,6 +41,7 @@ def _detail_context(request, suggestion: Suggestion) -> dict:
         "events": sorted(suggestion.events.all(), key=lambda e: (e.created_at, e.pk)),
         "my_assignments": my_assignments,
         "tier_labels": dict(selectors.OverdueTier.choices),
+        "follow_ups": list(suggestion.follow_ups.order_by("review_on", "id")),
     }
 
 

@@ -215,3 +215,10 @@ def test_the_deputy_feeds_back_from_the_items_page(deputy_client, world):
     deputy_client.post(reverse("suggestions:act", args=[item.pk, "feedback"]),
                        {"feedback-channel": "in_person", "feedback-note": "当面告知"})
     assert Suggestion.objects.get(pk=item.pk).feedbacks.get().by == world["deputy"].user
+
+
+def test_the_items_page_lists_its_follow_ups_with_the_way_to_complete_them(staff_client, world):
+    item = _replied_b(world)
+    follow_up = FollowUp.objects.get(suggestion=item)
+    page = page_text(staff_client.get(reverse("suggestions:detail", args=[item.pk])))
+    assert "回头看" in page and reverse("suggestions:follow_up_complete", args=[follow_up.pk]) in page

@@ -72,8 +72,10 @@ def _item(step: Step, obj, form) -> dict:
 def _extra_context(step: Step, obj=None) -> dict:
     if step.action == Action.EVALUATE and isinstance(obj, Suggestion):
         # Evaluating with the reply in view: the units' answers and their documents.
+        on_spot = obj.events.filter(action=Action.RESOLVE_ON_SPOT).order_by("-created_at", "-id").first()
         return {
             "replies": obj.assignments.filter(status="replied").select_related("unit").order_by("-role", "id"),
+            "on_spot": on_spot,  # 代表即办: the answer is the note of that step
             "files": obj.attachments.select_related("assignment__unit").order_by("id"),
         }
     if step.action != Action.ASSIGN:

@@ -222,3 +222,11 @@ def test_the_items_page_lists_its_follow_ups_with_the_way_to_complete_them(staff
     follow_up = FollowUp.objects.get(suggestion=item)
     page = page_text(staff_client.get(reverse("suggestions:detail", args=[item.pk])))
     assert "回头看" in page and reverse("suggestions:follow_up_complete", args=[follow_up.pk]) in page
+
+
+def test_the_rating_page_shows_an_on_the_spot_answer_too(deputy_client, world):
+    from suggestions.services.intake import suggestion_resolve_on_spot
+
+    item = suggestion_resolve_on_spot(suggestion=submitted(world), by=world["staff"], note="代表当场协调，已修好。")
+    page = page_text(deputy_client.get(reverse("suggestions:act", args=[item.pk, "evaluate"])))
+    assert "代表当场协调，已修好。" in page

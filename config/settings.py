@@ -293,6 +293,8 @@ SPECTACULAR_SETTINGS = {
         "ContactKindEnum": "suggestions.models.ContactKind",
         "NotificationKindEnum": "suggestions.models.NotificationKind",
         "WorkflowActionEnum": "suggestions.models.Action",
+        "RouteEnum": "suggestions.models.Route",
+        "CosignConsentEnum": "suggestions.models.Consent",
     },
 }
 

@@ -42,6 +42,7 @@ from .models import (
     AssignmentStatus,
     Attachment,
     Category,
+    Consent,
     FollowUp,
     Notification,
     Status,
@@ -189,7 +190,7 @@ def suggestions_visible_to(user) -> QuerySet:
 
 def suggestion_list(*, user, bounds: TierBounds | None = None) -> QuerySet:
     """The suggestions `user` may see, ready for a list: related rows fetched in constant queries."""
-    queryset = suggestions_visible_to(user).select_related("category", "region", "station")
+    queryset = suggestions_visible_to(user).select_related("category", "region", "station", "escalated_to")
     queryset = queryset.prefetch_related(
         Prefetch("deputy_links", queryset=SuggestionDeputy.objects.select_related("deputy").order_by("order", "id")),
     )
@@ -289,8 +290,13 @@ def unit_officers(unit_ids) -> list[User]:
 
 
 def deputy_users(suggestion: Suggestion) -> list[User]:
+    """The accounts of the suggestion's deputies (co-signers only once they confirmed)."""
     return list(
-        User.objects.filter(deputy__suggestion_links__suggestion=suggestion, is_active=True).distinct().order_by("pk")
+        User.objects.filter(
+            deputy__suggestion_links__suggestion=suggestion,
+            deputy__suggestion_links__consent=Consent.CONFIRMED,
+            is_active=True,
+        ).distinct().order_by("pk")
     )
 
 

@@ -10,6 +10,7 @@ from .choices import (
     Action,
     AssignmentRole,
     AssignmentStatus,
+    Consent,
     ContactKind,
     DeputyRole,
     FeedbackChannel,
@@ -48,6 +49,7 @@ from .suggestions import (
     attachment_upload_to,
     new_tracking_code,
 )
+from .terms import Term
 from .units import Category, Unit, UnitQuerySet
 
 __all__ = [
@@ -64,6 +66,7 @@ __all__ = [
     "AssignmentStatus",
     "Attachment",
     "Category",
+    "Consent",
     "Contact",
     "ContactKind",
     "DeputyRole",
@@ -97,6 +100,7 @@ __all__ = [
     "SuggestionKind",
     "Supervision",
     "SupervisionBundle",
+    "Term",
     "Unit",
     "UnitKind",
     "UnitQuerySet",

@@ -108,7 +108,7 @@ def test_accept_and_assign_buttons_call_the_services(client, world):
     form = client.get(step_url(suggestion, "assign")).context["form"]
     assert set(form.fields["lead_unit"].queryset) == {world.unit, world.co_unit}  # the foreign unit is not offered
     response = client.post(step_url(suggestion, "assign"), {
-        "route": "township", "lead_unit": world.unit.pk, "co_units": [world.co_unit.pk], "requirements": "按时答复",
+        "route": "district", "lead_unit": world.unit.pk, "co_units": [world.co_unit.pk], "requirements": "按时答复",
     })
     assert response.status_code == 302
     suggestion.refresh_from_db()

@@ -197,6 +197,18 @@ def suggestion_list(*, user, bounds: TierBounds | None = None) -> QuerySet:
     return with_deadline(queryset, bounds=bounds)
 
 
+def review_queue(*, user) -> QuerySet:
+    """梳理: submitted items this staff member reviews — those whose handling region (the one
+    escalated to, else the item's own) lies in their region. An item their level escalated
+    further up stays readable but leaves the queue."""
+    queryset = suggestion_list(user=user).filter(status=Status.SUBMITTED)
+    if user.is_superuser or not getattr(user, "region_id", None):
+        return queryset
+    return queryset.filter(
+        (Q(escalated_to__isnull=True) & within(user.region_id)) | within(user.region_id, "escalated_to__code")
+    )
+
+
 def suggestion_detail(*, user, pk: int, bounds: TierBounds | None = None) -> Suggestion:
     """One suggestion with everything its page shows; DoesNotExist when the user may not see it."""
     return (

@@ -55,6 +55,8 @@ class StepForm(forms.Form):
                         result.setlist(name, files.getlist(key))
                 elif key in data:
                     result.setlist(name, data.getlist(key))
+                elif isinstance(field, forms.BooleanField):
+                    result.setlist(name, ["false"])  # an unticked box posts nothing: it means no
             return result
         return {name: data[self.add_prefix(name)] for name in self.fields if self.add_prefix(name) in data}
 

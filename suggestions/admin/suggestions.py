@@ -26,7 +26,7 @@ from suggestions.admin.inlines import (
     EvaluationInline,
     EventInline,
 )
-from suggestions.models import Action, Assignment, Suggestion
+from suggestions.models import Action, Assignment, Consent, Suggestion
 from suggestions.resources.suggestions import SuggestionResource
 from suggestions.selectors import (
     OverdueTier,
@@ -86,7 +86,8 @@ class SuggestionAdmin(ScopedImportExportMixin, RoleScopedAdminMixin, admin.Model
     )
     list_display_links = ("code", "title")
     list_filter = (
-        "status", "route", AssignedUnitFilter, OverdueTierFilter, "supervision", "kind", "category", RegionTreeFilter,
+        "status", "route_proposal", "route", AssignedUnitFilter, OverdueTierFilter, "supervision", "kind", "session",
+        "category", RegionTreeFilter,
     )
     list_select_related = ("category", "region")
     search_fields = ("code", "title", "submitter_name")
@@ -99,7 +100,7 @@ class SuggestionAdmin(ScopedImportExportMixin, RoleScopedAdminMixin, admin.Model
         (None, {"fields": ("code", "kind", "status", "title", "content", "category", "region", "station", "reception")}),
         (_("提出人"), {"fields": ("submitter_name", "submitter_phone", "submitted_by", "source", "session", "deputies_list")}),
         (_("办理"), {"fields": (
-            "route", "result", "replied_at", "rehandle_count", "supervision", "supervision_leader", "bundle",
+            "route_proposal", "route", "result", "replied_at", "rehandle_count", "supervision", "supervision_leader", "bundle",
             "merged_into", "converted_from", "escalated_to", "escalated_at",
         )}),
         (_("办结与公示"), {"fields": ("closed_at", "fed_back_at", "is_public", "published_at", "created_at", "updated_at")}),
@@ -139,7 +140,11 @@ class SuggestionAdmin(ScopedImportExportMixin, RoleScopedAdminMixin, admin.Model
     @admin.display(description=_("代表"))
     def deputies_list(self, suggestion):
         links = suggestion.deputy_links.select_related("deputy").order_by("order", "id")
-        return "、".join(f"{link.deputy.name}（{link.get_role_display()}）" for link in links) or "—"
+        return "、".join(
+            f"{link.deputy.name}（{link.get_role_display()}"
+            + ("" if link.consent == Consent.CONFIRMED else f"，{link.get_consent_display()}") + "）"
+            for link in links
+        ) or "—"
 
     # --- writes go through the workflow only ---------------------------------------------
     def has_add_permission(self, request):

@@ -222,3 +222,29 @@ def test_admin_import_with_a_bad_row_imports_nothing(client, world):
     page = response.content.decode()
     assert "process_import" not in page and "第 3 行" in page
     assert Suggestion.objects.count() == 0
+
+
+def test_the_admin_escalation_form_offers_the_levels_above_the_staff_members_own(world, client):
+    suggestion = world.submit()
+    client.force_login(world.staff)
+    page = client.get(reverse("admin:suggestions_suggestion_workflow", args=[suggestion.pk, "escalate"])).content.decode()
+    select = page.split('name="to_region"')[1].split("</select>")[0]
+    assert f'value="{world.city.code}"' in select and f'value="{world.county.code}"' not in select
+    response = client.post(reverse("admin:suggestions_suggestion_workflow", args=[suggestion.pk, "escalate"]),
+                           {"to_region": world.city.code, "note": "涉及市级事权"})
+    assert response.status_code == 302
+    suggestion.refresh_from_db()
+    assert suggestion.escalated_to == world.city
+
+
+def test_staff_keep_their_congress_terms_in_the_admin(world, client):
+    from suggestions.models import Term
+
+    client.force_login(world.city_staff)
+    response = client.post(reverse("admin:suggestions_term_add"), {
+        "name": "长治市第十五届", "region": world.city.code, "start_on": "2021-09-01", "end_on": "",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Term.objects.get().name == "长治市第十五届"
+    client.force_login(world.staff)  # a county's staff do not keep the city's term
+    assert client.get(reverse("admin:suggestions_term_change", args=[Term.objects.get().pk])).status_code in (302, 403, 404)

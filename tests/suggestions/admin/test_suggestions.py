@@ -248,3 +248,27 @@ def test_staff_keep_their_congress_terms_in_the_admin(world, client):
     assert Term.objects.get().name == "长治市第十五届"
     client.force_login(world.staff)  # a county's staff do not keep the city's term
     assert client.get(reverse("admin:suggestions_term_change", args=[Term.objects.get().pk])).status_code in (302, 403, 404)
+
+
+def test_staff_assign_many_at_once_in_the_admin(world, client):
+    ready = [world.drive(world.submit(title=f"会后建议{i}"), Status.ACCEPTED) for i in range(2)]
+    not_yet = world.submit(title="未受理的")
+    client.force_login(world.staff)
+    url = reverse("admin:suggestions_suggestion_changelist")
+    selected = [s.pk for s in [*ready, not_yet]]
+    page = client.post(url, {"action": "assign_selected", "_selected_action": selected})
+    assert page.status_code == 200 and "批量交办" in page.content.decode()
+    response = client.post(url, {
+        "action": "assign_selected", "apply": "1", "_selected_action": selected,
+        "route": "district", "lead_unit": world.unit.pk, "requirements": "会后统一交办",
+    }, follow=True)
+    text = response.content.decode()
+    assert "已交办 2 件" in text and not_yet.code in text
+    assert {s.status for s in Suggestion.objects.filter(pk__in=[s.pk for s in ready])} == {Status.ASSIGNED}
+    assert Suggestion.objects.get(pk=not_yet.pk).status == Status.SUBMITTED
+    # a wrong level is refused for each item, nothing assigned
+    again = world.drive(world.submit(title="层级不符"), Status.ACCEPTED)
+    response = client.post(url, {"action": "assign_selected", "apply": "1", "_selected_action": [again.pk],
+                                 "route": "township", "lead_unit": world.unit.pk}, follow=True)
+    assert "ROUTE_UNIT_LEVELS" in response.content.decode()
+    assert not again.assignments.exists()

@@ -321,6 +321,7 @@ PUBLIC_ACTIONS = frozenset(
         Action.ACCEPT,
         Action.DECLINE,
         Action.RESOLVE_ON_SPOT,
+        Action.REOPEN,
         Action.MERGE,
         Action.CONVERT,
         Action.ESCALATE,

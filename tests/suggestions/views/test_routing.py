@@ -131,3 +131,24 @@ def test_an_unticked_box_declines_to_co_sign(client, world):
     client.force_login(colleague_user)
     client.post(reverse("suggestions:act", args=[suggestion.pk, "cosign"]), {"cosign-note": "不参与"})
     assert suggestion.deputy_links.get(deputy=world["colleague"]).consent == "declined"
+
+
+def test_my_suggestions_offer_each_deputy_what_they_may_do(client, world):
+    colleague_user = UserFactory(role=Role.DEPUTY)
+    world["colleague"].user = colleague_user
+    world["colleague"].save()
+    opinion = _opinion(world)
+    suggestion = suggestion_submit(
+        kind=SuggestionKind.DEPUTY_SUGGESTION, title="建议", content="内容", region=world["county"],
+        by=world["deputy"].user, deputies=[world["deputy"], world["colleague"]],
+    )
+    client.force_login(world["deputy"].user)
+    page = client.get(reverse("suggestions:mine")).content.decode()
+    assert reverse("suggestions:act", args=[opinion.pk, "resolve_on_spot"]) in page
+    assert reverse("suggestions:act", args=[opinion.pk, "convert"]) in page
+    assert reverse("suggestions:act", args=[suggestion.pk, "resolve_on_spot"]) in page  # the lead's own
+    assert reverse("suggestions:act", args=[suggestion.pk, "cosign"]) not in page
+    client.force_login(colleague_user)
+    page = client.get(reverse("suggestions:mine")).content.decode()
+    assert reverse("suggestions:act", args=[suggestion.pk, "cosign"]) in page
+    assert reverse("suggestions:act", args=[suggestion.pk, "resolve_on_spot"]) not in page

@@ -48,24 +48,25 @@ def root_term(day: datetime.date) -> Term | None:
     return min(terms, key=lambda t: (len(t.region_id), -t.start_on.toordinal())) if terms else None
 
 
-def snapshot_periods(day: datetime.date) -> list[Period]:
+def snapshot_periods(day: datetime.date, *, with_term: bool = True) -> list[Period]:
     periods = [
         Period(StatPeriod.YEAR, day.replace(month=1, day=1), day),
         Period(StatPeriod.MONTH, day.replace(day=1), day),
         Period(StatPeriod.ROLLING, rolling_start(day), day),
     ]
-    term = root_term(day)
+    term = root_term(day) if with_term else None
     if term is not None:
         periods.append(Period(StatPeriod.TERM, term.start_on, day))
     return periods
 
 
 def period_bounds(period: str, day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    for p in snapshot_periods(day):
+    if period == StatPeriod.TERM:
+        term = root_term(day)  # no term configured: the year, so a page still shows
+        return (term.start_on if term is not None else day.replace(month=1, day=1)), day
+    for p in snapshot_periods(day, with_term=False):
         if p.name == period:
             return p.start, p.end
-    if period == StatPeriod.TERM:  # no term configured: the year, so a page still shows
-        return day.replace(month=1, day=1), day
     raise ValueError(period)
 
 

@@ -47,3 +47,14 @@ def test_the_snapshot_and_dashboard_have_the_term_and_the_session_split(world, c
     assert response.context["figures"].in_session == 1
     text = response.content.decode()
     assert "本届" in text and "大会期间 1" in text and "闭会期间 1" in text
+
+
+def test_the_dashboard_offers_the_term_only_once_one_is_configured(world, client):
+    build_stats(date=timezone.localdate())
+    client.force_login(world.city_staff)
+    response = client.get(reverse("stats:dashboard"), {"period": "term"})
+    assert response.context["period"] == StatPeriod.YEAR  # no term: the year, not empty figures
+    assert StatPeriod.TERM not in dict(response.context["periods"])
+    Term.objects.create(name="长治市第十五届", region=world.city, start_on=timezone.localdate())
+    response = client.get(reverse("stats:dashboard"), {"period": "term"})
+    assert response.context["period"] == StatPeriod.TERM and StatPeriod.TERM in dict(response.context["periods"])

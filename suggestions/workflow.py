@@ -62,10 +62,7 @@ DEPUTY = Role.DEPUTY.value
 UNIT_OFFICER = Role.UNIT_OFFICER.value
 # Capacities that are not account roles: what a deputy is to this suggestion.
 RECEIVER = "receiving_deputy"  # 接待代表 of an opinion, or the lead of a deputy's suggestion
-INVITEE = "cosign_invitee"  # asked to co-sign (附议), not yet answered
-
-# Where a co-signer may still answer the request.
-COSIGN_STATUSES = (S.SUBMITTED, S.ACCEPTED, S.ASSIGNED, S.HANDLING)
+INVITEE = "cosign_invitee"  # asked to co-sign (附议), not yet answered (while submitted … handling)
 
 
 class WorkflowError(DomainError):

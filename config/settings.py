@@ -294,6 +294,8 @@ SPECTACULAR_SETTINGS = {
         "NotificationKindEnum": "suggestions.models.NotificationKind",
         "WorkflowActionEnum": "suggestions.models.Action",
         "SupervisionEnum": "suggestions.models.Supervision",
+        "RouteEnum": "suggestions.models.Route",
+        "CosignConsentEnum": "suggestions.models.Consent",
     },
 }
 

@@ -9,6 +9,14 @@ from django.conf import settings
 
 DEFAULTS = {
     "DEADLINE_WORKING_DAYS": {"on_spot": 5, "grassroots": 22, "township": 44, "district": 65, "escalate": 65},
+    # 五分类 at 交办: the region levels (stations.RegionLevel) a lead unit may sit at for each
+    # route. A route not listed (代表即办, 上报处办) is not an assignment: it is taken with
+    # `resolve-on-spot` or `escalate`.
+    "ROUTE_UNIT_LEVELS": {
+        "grassroots": ["township", "village"],
+        "township": ["township"],
+        "district": ["county"],
+    },
     "CO_UNIT_DEADLINE_WORKING_DAYS": 22,
     "RETURN_WITHIN_WORKING_DAYS": 10,
     "REHANDLE_WORKING_DAYS": 22,
@@ -49,3 +57,9 @@ def route_deadline_days(route: str) -> int:
 def reminder_offsets() -> list[int]:
     """The offsets, largest first, without duplicates or negative values."""
     return sorted({int(n) for n in setting("REMINDER_OFFSETS_WORKING_DAYS") if int(n) >= 0}, reverse=True)
+
+
+def route_unit_levels(route: str) -> list[str] | None:
+    """The levels a lead unit of `route` may be at; None: the route is not an assignment."""
+    levels = setting("ROUTE_UNIT_LEVELS").get(route)
+    return list(levels) if levels is not None else None

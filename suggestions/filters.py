@@ -11,6 +11,7 @@ from suggestions.models import (
     AssignmentStatus,
     Notification,
     NotificationKind,
+    Session,
     Status,
     Suggestion,
     SuggestionDeputy,
@@ -64,6 +65,9 @@ class SuggestionFilter(_OverdueFilters):
     unit = IdFilter(method="filter_unit", label=_("承办单位 id：交办给该单位（未退回）的意见建议"))
     deputy = IdFilter(method="filter_deputy", label=_("代表 id：该代表领衔、附议或接待的意见建议"))
     supervision = django_filters.ChoiceFilter(choices=Supervision.choices, label=_("督办：none、normal、key"))
+    session = django_filters.ChoiceFilter(
+        choices=Session.choices, label=_("代表建议提出时间段：in_session 大会期间、interim 闭会期间（其他值 400）")
+    )
     created_after = django_filters.DateFilter(
         field_name="created_at", lookup_expr="date__gte", label=_("提交日期不早于（YYYY-MM-DD，含当天）")
     )
@@ -76,7 +80,7 @@ class SuggestionFilter(_OverdueFilters):
         model = Suggestion
         fields = [
             "status", "kind", "category", "region", "station", "unit", "deputy", "overdue", "overdue_tier",
-            "supervision", "created_after", "created_before", "q",
+            "supervision", "session", "created_after", "created_before", "q",
         ]
 
     def filter_unit(self, queryset, name, value):

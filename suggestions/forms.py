@@ -14,6 +14,7 @@ from deputies.models import Deputy
 
 from .models import (
     Category,
+    Route,
     Session,
 )
 
@@ -137,6 +138,10 @@ class IssueForm(forms.Form):
     category = CategoryChoiceField()
     submitter_name = _text(_("反映人"), 20, required=False)
     submitter_phone = forms.CharField(label=_("反映人电话"), max_length=20, required=False, validators=[phone_validator])
+    route_proposal = forms.ChoiceField(
+        label=_("五分类"), choices=Route.choices, required=False, widget=forms.RadioSelect,
+        help_text=_("代表即办：保存后在接待记录中点“代表即办”填写办理情况；上报处办：由工作人员转报上级。"),
+    )
 
 
 class BaseIssueFormSet(forms.BaseFormSet):
@@ -165,7 +170,8 @@ class DeputySuggestionForm(forms.Form):
     category = CategoryChoiceField()
     session = forms.ChoiceField(label=_("提出时间段"), choices=Session.choices, initial=Session.INTERIM)
     co_signers = DeputyChoiceField(
-        label=_("附议代表"), queryset=Deputy.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("附议代表"), queryset=Deputy.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("所选代表会收到附议邀请，本人确认后才列为附议代表。"),
     )
     attachments = MultipleFileField(
         label=_("附件"), help_text=_("选填，最多 5 个，每个不超过 10 MB：PDF、JPG、PNG、Word、Excel 或文本。")

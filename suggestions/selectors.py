@@ -43,6 +43,7 @@ from .models import (
     AssignmentStatus,
     Attachment,
     Category,
+    Consent,
     FollowUp,
     Notification,
     Status,
@@ -191,11 +192,23 @@ def suggestions_visible_to(user) -> QuerySet:
 
 def suggestion_list(*, user, bounds: TierBounds | None = None) -> QuerySet:
     """The suggestions `user` may see, ready for a list: related rows fetched in constant queries."""
-    queryset = suggestions_visible_to(user).select_related("category", "region", "station")
+    queryset = suggestions_visible_to(user).select_related("category", "region", "station", "escalated_to")
     queryset = queryset.prefetch_related(
         Prefetch("deputy_links", queryset=SuggestionDeputy.objects.select_related("deputy").order_by("order", "id")),
     )
     return with_deadline(queryset, bounds=bounds)
+
+
+def review_queue(*, user) -> QuerySet:
+    """梳理: submitted items this staff member reviews — those whose handling region (the one
+    escalated to, else the item's own) lies in their region. An item their level escalated
+    further up stays readable but leaves the queue."""
+    queryset = suggestion_list(user=user).filter(status=Status.SUBMITTED)
+    if user.is_superuser or not getattr(user, "region_id", None):
+        return queryset
+    return queryset.filter(
+        (Q(escalated_to__isnull=True) & within(user.region_id)) | within(user.region_id, "escalated_to__code")
+    )
 
 
 def suggestion_detail(*, user, pk: int, bounds: TierBounds | None = None) -> Suggestion:
@@ -350,8 +363,13 @@ def unit_officers(unit_ids) -> list[User]:
 
 
 def deputy_users(suggestion: Suggestion) -> list[User]:
+    """The accounts of the suggestion's deputies (co-signers only once they confirmed)."""
     return list(
-        User.objects.filter(deputy__suggestion_links__suggestion=suggestion, is_active=True).distinct().order_by("pk")
+        User.objects.filter(
+            deputy__suggestion_links__suggestion=suggestion,
+            deputy__suggestion_links__consent=Consent.CONFIRMED,
+            is_active=True,
+        ).distinct().order_by("pk")
     )
 
 
@@ -364,6 +382,7 @@ PUBLIC_ACTIONS = frozenset(
         Action.ACCEPT,
         Action.DECLINE,
         Action.RESOLVE_ON_SPOT,
+        Action.REOPEN,
         Action.MERGE,
         Action.CONVERT,
         Action.ESCALATE,

@@ -17,6 +17,12 @@ Decisions the API contract leaves open, fixed here:
 - `evaluate` 不满意 sends the suggestion back to `handling` with the lead assignment signed again
   and a new deadline; a suggestion resolved on the spot (代表即办) has no unit to send it back
   to, so it goes back to `accepted` for staff to assign.
+- 代表即办 (`resolve_on_spot`) is taken by staff or by the receiving deputy (接待代表): a deputy on
+  a voter's opinion (who recorded it at a reception or was written to through their code), or
+  the lead of a deputy's own suggestion — the capacity `RECEIVER`. Co-signers are not.
+  `reopen` takes an item settled on the spot back to `accepted` (staff only).
+- A co-signer (附议) asked by the lead acts as `INVITEE` until they answer (`cosign`); only a
+  confirmed co-signer is one of the suggestion's deputies (`DEPUTY`).
 - `convert` (转为闭会建议) creates a new deputy's suggestion and marks the opinion `merged` into it,
   so the voter follows it by the old code; `escalate` (转报上级) hands the suggestion to the
   upper-level staff, who review it from `submitted`.
@@ -40,8 +46,12 @@ from .models import (
     Action,
     Assignment,
     AssignmentStatus,
+    Consent,
+    DeputyRole,
+    Route,
     Status,
     Suggestion,
+    SuggestionKind,
 )
 
 S = Status
@@ -51,6 +61,9 @@ STAFF = Role.STAFF.value
 LEADER = Role.LEADER.value
 DEPUTY = Role.DEPUTY.value
 UNIT_OFFICER = Role.UNIT_OFFICER.value
+# Capacities that are not account roles: what a deputy is to this suggestion.
+RECEIVER = "receiving_deputy"  # 接待代表 of an opinion, or the lead of a deputy's suggestion
+INVITEE = "cosign_invitee"  # asked to co-sign (附议), not yet answered (while submitted … handling)
 
 
 class WorkflowError(DomainError):
@@ -97,11 +110,13 @@ SUGGESTION_TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         Action.MERGE: (S.MERGED,),
         Action.CONVERT: (S.MERGED,),
         Action.ESCALATE: (S.SUBMITTED,),
+        Action.COSIGN: (S.SUBMITTED,),
     },
     S.ACCEPTED: {
         Action.ASSIGN: (S.ASSIGNED, S.HANDLING),
         Action.CONVERT: (S.MERGED,),
         Action.ESCALATE: (S.SUBMITTED,),
+        Action.COSIGN: (S.ACCEPTED,),
     },
     S.DECLINED: {},
     # A merged suggestion's submitter is told the result of the one it went into (the service
@@ -111,13 +126,16 @@ SUGGESTION_TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         Action.SUPERVISE: (S.ASSIGNED,),
         Action.BUNDLE: (S.ASSIGNED,),
         Action.URGE: (S.ASSIGNED,),
+        Action.COSIGN: (S.ASSIGNED,),
     },
     S.HANDLING: {
         Action.SUPERVISE: (S.HANDLING,),
         Action.BUNDLE: (S.HANDLING,),
         Action.URGE: (S.HANDLING,),
+        Action.COSIGN: (S.HANDLING,),
     },
     S.REPLIED: {
+        Action.REOPEN: (S.ACCEPTED,),
         Action.EVALUATE: (S.CLOSED, S.HANDLING, S.ACCEPTED),
         Action.CLOSE: (S.CLOSED,),
         Action.FEEDBACK: (S.REPLIED,),
@@ -168,10 +186,12 @@ ASSIGNMENT_CONDITIONS = {
 ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.ACCEPT: frozenset({STAFF}),
     Action.DECLINE: frozenset({STAFF}),
-    Action.RESOLVE_ON_SPOT: frozenset({STAFF}),
+    Action.RESOLVE_ON_SPOT: frozenset({STAFF, RECEIVER}),
+    Action.REOPEN: frozenset({STAFF}),
     Action.MERGE: frozenset({STAFF}),
-    Action.CONVERT: frozenset({STAFF, DEPUTY}),
+    Action.CONVERT: frozenset({STAFF, RECEIVER}),
     Action.ESCALATE: frozenset({STAFF}),
+    Action.COSIGN: frozenset({INVITEE}),
     Action.ASSIGN: frozenset({STAFF}),
     Action.SUPERVISE: frozenset({STAFF, LEADER}),
     Action.BUNDLE: frozenset({STAFF, LEADER}),
@@ -226,9 +246,32 @@ def capacities(user, suggestion: Suggestion, assignment: Assignment | None = Non
         # On the suggestion itself: an officer of one of its handling units (反馈 to the voter).
         result.add(UNIT_OFFICER)
     deputy_id = user_deputy_id(user)
-    if deputy_id is not None and suggestion.deputy_links.filter(deputy_id=deputy_id).exists():
-        result.add(DEPUTY)
+    if deputy_id is not None:
+        link = suggestion.deputy_links.filter(deputy_id=deputy_id).values_list("role", "consent").first()
+        if link is not None:
+            role, consent = link
+            if consent == Consent.CONFIRMED:
+                result.add(DEPUTY)
+                if suggestion.kind == SuggestionKind.OPINION or role == DeputyRole.LEAD:
+                    result.add(RECEIVER)
+            elif consent == Consent.ASKED:
+                result.add(INVITEE)
     return result
+
+
+# --- conditions beyond the state: the step exists for this suggestion only if ... -------------
+def _settled_on_spot(suggestion: Suggestion) -> bool:
+    return suggestion.route == Route.ON_SPOT
+
+
+def _is_opinion(suggestion: Suggestion) -> bool:
+    return suggestion.kind == SuggestionKind.OPINION
+
+
+GUARDS = {
+    Action.REOPEN: (_settled_on_spot, _("只有代表即办的事项可以撤销即办、退回受理。")),
+    Action.CONVERT: (_is_opinion, _("只有群众意见可以转为闭会建议。")),
+}
 
 
 # --- the check the services call ----------------------------------------------------------
@@ -281,6 +324,9 @@ def require(obj: Suggestion | Assignment, action: str, user) -> tuple[str, ...]:
             _("“%(status)s”状态下不能“%(action)s”。")
             % {"status": suggestion.get_status_display(), "action": action_label(action)}
         )
+    guard = GUARDS.get(action)
+    if guard is not None and not guard[0](suggestion):
+        raise InvalidTransition(guard[1])
     return targets
 
 

@@ -26,7 +26,7 @@ from suggestions.admin.inlines import (
     EvaluationInline,
     EventInline,
 )
-from suggestions.models import Action, Assignment, Suggestion
+from suggestions.models import Action, Assignment, Consent, Suggestion
 from suggestions.resources.suggestions import SuggestionResource
 from suggestions.selectors import (
     OverdueTier,
@@ -35,7 +35,8 @@ from suggestions.selectors import (
     unit_list,
     with_deadline,
 )
-from suggestions.steps import SUGGESTION, allowed, perform
+from suggestions.steps import SUGGESTION, allowed, perform, validate
+from suggestions.steps.batch import take_on_each
 from suggestions.steps.forms import step_form
 from suggestions.steps.table import STEPS, steps_on
 
@@ -86,7 +87,8 @@ class SuggestionAdmin(ScopedImportExportMixin, RoleScopedAdminMixin, admin.Model
     )
     list_display_links = ("code", "title")
     list_filter = (
-        "status", "route", AssignedUnitFilter, OverdueTierFilter, "supervision", "kind", "category", RegionTreeFilter,
+        "status", "route_proposal", "route", AssignedUnitFilter, OverdueTierFilter, "supervision", "kind", "session",
+        "category", RegionTreeFilter,
     )
     list_select_related = ("category", "region")
     search_fields = ("code", "title", "submitter_name")
@@ -94,12 +96,12 @@ class SuggestionAdmin(ScopedImportExportMixin, RoleScopedAdminMixin, admin.Model
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
     inlines = (AssignmentInline, AttachmentInline, EvaluationInline, EventInline)
-    actions = ("accept_selected", "publish_selected")
+    actions = ("accept_selected", "assign_selected", "publish_selected")
     fieldsets = (
         (None, {"fields": ("code", "kind", "status", "title", "content", "category", "region", "station", "reception")}),
         (_("提出人"), {"fields": ("submitter_name", "submitter_phone", "submitted_by", "source", "session", "deputies_list")}),
         (_("办理"), {"fields": (
-            "route", "result", "replied_at", "rehandle_count", "supervision", "supervision_leader", "bundle",
+            "route_proposal", "route", "result", "replied_at", "rehandle_count", "supervision", "supervision_leader", "bundle",
             "merged_into", "converted_from", "escalated_to", "escalated_at",
         )}),
         (_("办结与公示"), {"fields": ("closed_at", "fed_back_at", "is_public", "published_at", "created_at", "updated_at")}),
@@ -139,7 +141,11 @@ class SuggestionAdmin(ScopedImportExportMixin, RoleScopedAdminMixin, admin.Model
     @admin.display(description=_("代表"))
     def deputies_list(self, suggestion):
         links = suggestion.deputy_links.select_related("deputy").order_by("order", "id")
-        return "、".join(f"{link.deputy.name}（{link.get_role_display()}）" for link in links) or "—"
+        return "、".join(
+            f"{link.deputy.name}（{link.get_role_display()}"
+            + ("" if link.consent == Consent.CONFIRMED else f"，{link.get_consent_display()}") + "）"
+            for link in links
+        ) or "—"
 
     # --- writes go through the workflow only ---------------------------------------------
     def has_add_permission(self, request):
@@ -240,6 +246,42 @@ class SuggestionAdmin(ScopedImportExportMixin, RoleScopedAdminMixin, admin.Model
     def accept_selected(self, request, queryset):
         self._bulk(request, queryset, Action.ACCEPT)
 
+    @admin.action(description=_("批量交办所选意见建议（会后交办）"))
+    def assign_selected(self, request, queryset):
+        """批量交办: the assign step's form once, then the step on each selected suggestion."""
+        step = STEPS[Action.ASSIGN]
+        suggestions = list(queryset.order_by("pk"))
+        if not suggestions:
+            return None
+        posted = "apply" in request.POST
+        form = step_form(step, obj=suggestions[0], request=request, data=request.POST if posted else None)
+        if posted:
+            data = form.posted(request.POST)
+            try:
+                validate(step, obj=suggestions[0], data=data, request=request)
+            except serializers.ValidationError as exc:
+                form.add_serializer_errors(exc.detail)
+            else:
+                outcome = take_on_each(step, user=request.user, request=request,
+                                       ids=[s.pk for s in suggestions], data=data)
+                codes = {s.pk: s.code for s in suggestions}
+                refused = [f"{codes[r['id']]}：{_flat(r.get('error'))}" for r in outcome["results"] if r["status"] != 200]
+                if outcome["assigned"]:
+                    messages.success(request, gettext("已交办 %(n)d 件。") % {"n": outcome["assigned"]})
+                if refused:
+                    messages.error(request, gettext("以下事项未能交办：%(list)s") % {"list": "；".join(refused[:20])})
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("批量交办"),
+            "opts": self.opts,
+            "suggestions": suggestions,
+            "form": form,
+            "confirm": step.confirm,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/suggestions/suggestion/batch_assign.html", context)
+
     @admin.action(description=_("公示所选意见建议"))
     def publish_selected(self, request, queryset):
         self._bulk(request, queryset, Action.PUBLISH)
@@ -251,6 +293,14 @@ def _add_service_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def _flat(error) -> str:
+    if isinstance(error, dict):
+        return "；".join(_flat(v) for v in error.values())
+    if isinstance(error, list | tuple):
+        return "；".join(_flat(v) for v in error)
+    return str(error or "")
 
 
 def _reason(exc) -> str:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.admin_mixins import RoleScopedAdminMixin, ScopedImportExportMixin
 from stations.admin_filters import RegionTreeFilter
-from suggestions.models import Unit
+from suggestions.models import Term, Unit
 from suggestions.resources.units import UnitResource
 from suggestions.selectors import unit_list
 
@@ -46,3 +46,14 @@ class UnitAdmin(ScopedImportExportMixin, RoleScopedAdminMixin, admin.ModelAdmin)
     @admin.display(description=_("联络员数"), ordering="officers_count")
     def officers_count(self, unit):
         return unit.officers_count
+
+
+@admin.register(Term)
+class TermAdmin(RoleScopedAdminMixin, admin.ModelAdmin):
+    """届次: each congress's terms, the statistics' "本届" period (staff keep their own region's)."""
+
+    list_display = ("name", "region", "start_on", "end_on")
+    list_filter = (RegionTreeFilter,)
+    search_fields = ("name", "^region__code", "region__name")
+    autocomplete_fields = ("region",)
+    ordering = ("region_id", "-start_on")

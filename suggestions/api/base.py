@@ -16,6 +16,7 @@ from suggestions.models import (
     Action,
     AssignmentRole,
     AssignmentStatus,
+    Consent,
     ContactKind,
     DeputyRole,
     FeedbackChannel,
@@ -36,6 +37,7 @@ register_choices("suggestion_status", Status)
 register_choices("suggestion_session", Session)
 register_choices("suggestion_source", Source)
 register_choices("deputy_role", DeputyRole)
+register_choices("cosign_consent", Consent)
 register_choices("route", Route)
 register_choices("supervision", Supervision)
 register_choices("result", Result)

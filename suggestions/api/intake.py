@@ -13,6 +13,7 @@ from stations.models import Station
 from suggestions.api.base import phone_format_public
 from suggestions.models import (
     Category,
+    Route,
     Session,
     SuggestionKind,
 )
@@ -48,9 +49,20 @@ class SuggestionCreateSerializer(serializers.Serializer):
     submitter_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, validators=[phone_format_public])
     deputies = ScopedPrimaryKeyRelatedField(
         selector=any_deputy, model=Deputy, many=True, required=False,
-        help_text=_("代表 id 列表，领衔代表在前；群众意见填接待代表"),
+        help_text=_(
+            "代表 id 列表，领衔代表在前；群众意见填接待代表。代表本人提交时本人即领衔（第一位是其他代表：400），"
+            "其余代表收到附议邀请，确认后才成为附议代表（consent）"
+        ),
     )
-    session = serializers.ChoiceField(choices=Session.choices, required=False, allow_blank=True)
+    session = serializers.ChoiceField(
+        choices=Session.choices, required=False, allow_blank=True,
+        help_text=_("代表建议：in_session 大会期间、interim 闭会期间（默认）；群众意见不填"),
+    )
+    route_proposal = serializers.ChoiceField(
+        choices=Route.choices, required=False, allow_blank=True,
+        help_text=_("五分类（录入时提出，审核受理时可改）：on_spot 代表即办、grassroots 基层受理、township 乡镇主办、"
+                    "district 区级联动、escalate 上报处办"),
+    )
 
     def validate_deputies(self, deputies):
         if len({d.pk for d in deputies}) != len(deputies):

@@ -22,8 +22,10 @@ from rest_framework.response import Response
 
 from stations.api import RegionCodeField
 from suggestions import workflow
+from suggestions.api import batch
 from suggestions.api.assignments import AssignmentSerializer
 from suggestions.api.base import CONFLICT, OVERDUE_TIER_CHOICES, ActionObjectMixin
+from suggestions.api.batch import BatchAssignResultSerializer
 from suggestions.api.intake import AttachmentUploadSerializer, SuggestionCreateSerializer
 from suggestions.api.steps import with_steps
 from suggestions.downloads import attachment_response
@@ -32,6 +34,7 @@ from suggestions.models import (
     Action,
     Assignment,
     Attachment,
+    Consent,
     DeputyRole,
     Evaluation,
     Event,
@@ -50,6 +53,7 @@ from suggestions.selectors import (
 from suggestions.services import attachments, intake
 from suggestions.services.attachments import ATTACHMENT_TYPES
 from suggestions.steps import SUGGESTION
+from suggestions.steps.inputs import BatchAssignSerializer
 
 
 # --- read side ------------------------------------------------------------------------------------
@@ -57,6 +61,14 @@ class SuggestionDeputySerializer(serializers.Serializer):
     id = serializers.IntegerField(source="deputy_id", read_only=True)
     name = serializers.CharField(source="deputy.name", read_only=True)
     role = serializers.ChoiceField(choices=DeputyRole.choices, read_only=True, help_text=_("lead 领衔、co_signer 附议"))
+    consent = serializers.ChoiceField(
+        choices=Consent.choices, read_only=True,
+        help_text=_("附议确认：asked 待确认、confirmed 已确认、declined 已谢绝（领衔和接待代表为 confirmed）"),
+    )
+
+
+def _links(suggestion, confirmed: bool):
+    return [link for link in suggestion.deputy_links.all() if (link.consent == Consent.CONFIRMED) == confirmed]
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -141,7 +153,10 @@ class SuggestionSerializer(serializers.ModelSerializer):
     station_name = serializers.CharField(source="station.name", read_only=True, allow_null=True, default=None)
     escalated_to = RegionCodeField(read_only=True, allow_null=True)
     merged_into_code = serializers.CharField(source="merged_into.code", read_only=True, allow_null=True, default=None)
-    deputies = SuggestionDeputySerializer(source="deputy_links", many=True, read_only=True, help_text=_("代表（领衔在前）"))
+    deputies = serializers.SerializerMethodField(help_text=_("代表（领衔在前）；附议代表只列已确认的"))
+    cosign_requests = serializers.SerializerMethodField(
+        help_text=_("附议邀请中尚未确认（asked）或已谢绝（declined）的代表；确认后移入 deputies"))
+    escalated_to_name = serializers.CharField(source="escalated_to.name", read_only=True, allow_null=True, default=None)
     deadline = serializers.DateField(read_only=True, allow_null=True, help_text=_("主办单位的办理期限"))
     overdue_tier = serializers.ChoiceField(choices=OVERDUE_TIER_CHOICES, read_only=True, help_text=_("超期档次（实时计算）"))
     is_overdue = serializers.SerializerMethodField(help_text=_("是否已超期（已超期或严重超期）"))
@@ -157,14 +172,21 @@ class SuggestionSerializer(serializers.ModelSerializer):
         fields = [
             "id", "code", "kind", "title", "content", "category", "category_name", "region", "region_name",
             "station", "station_name", "reception", "submitter_name", "submitter_phone", "source", "session",
-            "deputies", "status", "route", "supervision", "supervision_leader", "bundle", "merged_into",
-            "merged_into_code", "converted_from", "escalated_to", "result", "deadline", "overdue_tier",
-            "is_overdue", "rehandle_count", "replied_at", "closed_at", "signed_off_at", "fed_back_at", "is_public",
-            "published_at",
+            "deputies", "cosign_requests", "status", "route_proposal", "route", "supervision", "supervision_leader", "bundle", "merged_into",
+            "merged_into_code", "converted_from", "escalated_to", "escalated_to_name", "escalated_at", "result", "deadline", "overdue_tier",
+            "is_overdue", "rehandle_count", "replied_at", "closed_at", "signed_off_at", "fed_back_at", "is_public", "published_at",
             "assignments", "events", "evaluation", "evaluations", "feedbacks", "attachments", "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(SuggestionDeputySerializer(many=True))
+    def get_deputies(self, suggestion):
+        return SuggestionDeputySerializer(_links(suggestion, True), many=True).data
+
+    @extend_schema_field(SuggestionDeputySerializer(many=True))
+    def get_cosign_requests(self, suggestion):
+        return SuggestionDeputySerializer(_links(suggestion, False), many=True).data
 
     def get_is_overdue(self, suggestion) -> bool:
         return getattr(suggestion, "overdue_tier", None) in OverdueTier.LATE
@@ -267,9 +289,27 @@ class SuggestionViewSet(ActionObjectMixin, mixins.ListModelMixin, mixins.Retriev
             submitter_phone=data.get("submitter_phone", ""),
             deputies=data.get("deputies", []),
             session=data.get("session", ""),
+            route_proposal=data.get("route_proposal", ""),
             source=Source.API if request.auth is not None else None,
         )
         return self._answer(suggestion, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="批量交办",
+        description=(
+            "会后批量交办：suggestions 为 id 列表，其余字段同单件交办（route 须与主办单位层级相符）。逐件交办，每件要么完全"
+            "交办、要么不变；结果逐件给出 status（200 已交办，400、403、404、409 与单件交办相同）。请求体本身不合格时整体 400。"
+        ),
+        request=BatchAssignSerializer,
+        responses={200: BatchAssignResultSerializer},
+        tags=["workflow"],
+    )
+    @action(detail=False, methods=["post"], url_path="batch-assign", url_name="batch-assign")
+    def batch_assign(self, request):
+        data = self._body(BatchAssignSerializer)
+        body = {key: value for key, value in request.data.items() if key != "suggestions"}
+        result = batch.batch_assign(user=request.user, request=request, ids=data["suggestions"], data=body)
+        return Response(BatchAssignResultSerializer(result).data)
 
     @extend_schema(
         summary="上传附件",
@@ -304,7 +344,7 @@ class SuggestionViewSet(ActionObjectMixin, mixins.ListModelMixin, mixins.Retriev
 
 
 def _with_deputies(queryset):
-    return queryset.select_related("category", "region", "station").prefetch_related(
+    return queryset.select_related("category", "region", "station", "escalated_to").prefetch_related(
         Prefetch("deputy_links", queryset=SuggestionDeputy.objects.select_related("deputy").order_by("order", "id")),
     )
 

@@ -10,6 +10,7 @@ from .choices import (
     Action,
     AssignmentRole,
     AssignmentStatus,
+    Consent,
     ContactKind,
     DeputyRole,
     FeedbackChannel,
@@ -49,6 +50,7 @@ from .suggestions import (
     attachment_upload_to,
     new_tracking_code,
 )
+from .terms import Term
 from .units import Category, Unit, UnitQuerySet
 
 __all__ = [
@@ -65,6 +67,7 @@ __all__ = [
     "AssignmentStatus",
     "Attachment",
     "Category",
+    "Consent",
     "Contact",
     "ContactKind",
     "DeputyRole",
@@ -99,6 +102,7 @@ __all__ = [
     "SuggestionKind",
     "Supervision",
     "SupervisionBundle",
+    "Term",
     "Unit",
     "UnitKind",
     "UnitQuerySet",

@@ -74,6 +74,14 @@ class DeputyRole(models.TextChoices):
     CO_SIGNER = "co_signer", _("附议")
 
 
+class Consent(models.TextChoices):
+    """A co-signer's (附议) answer to the request: only `confirmed` ones are co-signers."""
+
+    ASKED = "asked", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    DECLINED = "declined", _("已谢绝")
+
+
 class AssignmentRole(models.TextChoices):
     LEAD = "lead", _("主办")
     CO = "co", _("协办")
@@ -104,6 +112,8 @@ class Action(models.TextChoices):
     MERGE = "merge", _("并案")
     CONVERT = "convert", _("转为闭会建议")
     ESCALATE = "escalate", _("转报上级")
+    REOPEN = "reopen", _("撤销即办")
+    COSIGN = "cosign", _("附议确认")
     ASSIGN = "assign", _("交办")
     SIGN = "sign", _("签收")
     RETURN = "return", _("退回")
@@ -164,6 +174,7 @@ class StatPeriod(models.TextChoices):
     YEAR = "year", _("本年")
     MONTH = "month", _("本月")
     ROLLING = "rolling12", _("近12个月")
+    TERM = "term", _("本届")
 
 
 class StatDimension(models.TextChoices):

@@ -15,7 +15,17 @@ from django.utils.translation import gettext_lazy as _
 from deputies.models import Deputy, Reception
 from stations.models import Region, Station
 
-from .choices import DeputyRole, Result, Route, Session, Source, Status, SuggestionKind, Supervision
+from .choices import (
+    Consent,
+    DeputyRole,
+    Result,
+    Route,
+    Session,
+    Source,
+    Status,
+    SuggestionKind,
+    Supervision,
+)
 from .units import Category
 
 # No 0/O, 1/I/L: the code is read aloud on the phone and copied from paper slips.
@@ -93,6 +103,10 @@ class Suggestion(models.Model):
     )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     route = models.CharField(_("办理方式"), max_length=12, choices=Route.choices, blank=True)
+    route_proposal = models.CharField(
+        _("五分类"), max_length=12, choices=Route.choices, blank=True, default="", db_default="",
+        help_text=_("录入时提出的办理分类（代表即办、基层受理、乡镇主办、区级联动、上报处办），审核时可改。"),
+    )
     merged_into = models.ForeignKey(
         "self", verbose_name=_("并入"), on_delete=models.PROTECT, null=True, blank=True, related_name="merged"
     )
@@ -176,6 +190,11 @@ class SuggestionDeputy(models.Model):
     deputy = models.ForeignKey(Deputy, verbose_name=_("代表"), on_delete=models.PROTECT, related_name="suggestion_links")
     role = models.CharField(_("角色"), max_length=10, choices=DeputyRole.choices, default=DeputyRole.LEAD)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    # A co-signer (附议) asked by the lead is one only once they confirm; the lead and the
+    # deputies who received an opinion are `confirmed` from the start.
+    consent = models.CharField(
+        _("附议确认"), max_length=10, choices=Consent.choices, default=Consent.CONFIRMED, db_default=Consent.CONFIRMED
+    )
 
     class Meta:
         verbose_name = _("建议代表")

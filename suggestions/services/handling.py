@@ -45,6 +45,7 @@ from .events import (
     _today,
     event_record,
 )
+from .routing import check_route_fits_unit
 
 
 # --- 交: assign ------------------------------------------------------------------------------
@@ -53,8 +54,8 @@ def suggestion_assign(
     *,
     suggestion: Suggestion,
     by: User,
-    route: str,
     lead_unit: Unit,
+    route: str = "",
     co_units: Sequence[Unit] = (),
     deadline: datetime.date | None = None,
     co_deadline: datetime.date | None = None,
@@ -65,14 +66,20 @@ def suggestion_assign(
     `deadline` defaults to the route's setting in working days from today; co-units get the
     co-unit setting, never later than the lead's deadline. A deadline lies between today and
     DEADLINE_MAX_DAYS ahead (a typo such as 9999-12-31 would keep it off every overdue list).
+    `route` (五分类) defaults to the class proposed at intake or review, and must fit the lead
+    unit's level (`routing.check_route_fits_unit`, setting ROUTE_UNIT_LEVELS).
     """
-    if route not in Route.values:
-        raise ValidationError({"route": _("办理方式无效。")})
     co_units = list(dict.fromkeys(co_units))
     if any(u.pk == lead_unit.pk for u in co_units):
         raise ValidationError({"co_units": _("主办单位不能同时是协办单位。")})
     suggestion = _lock(suggestion)
     workflow.require(suggestion, Action.ASSIGN, by)
+    route = route or suggestion.route_proposal
+    if not route:
+        raise ValidationError({"route": _("请选择办理方式（五分类）。")})
+    if route not in Route.values:
+        raise ValidationError({"route": _("办理方式无效。")})
+    check_route_fits_unit(route, lead_unit)
     for unit in [lead_unit, *co_units]:
         if not unit.is_active:
             raise ValidationError({"lead_unit": _("承办单位“%(unit)s”已停用。") % {"unit": unit}})

@@ -18,6 +18,7 @@ from suggestions import workflow
 from suggestions.models import (
     Action,
     Category,
+    Consent,
     DeputyRole,
     NotificationKind,
     Result,
@@ -34,6 +35,7 @@ from suggestions.selectors import deputy_users, responsible_staff
 
 from .attachments import _attach
 from .events import _link, _lock, _required_text, _set_status, event_record
+from .routing import ask_to_cosign, suggestion_escalate  # noqa: F401 (suggestion_escalate: re-exported)
 
 S = Status
 
@@ -56,13 +58,18 @@ def suggestion_submit(
     session: str = "",
     source: str | None = None,
     attachments: Sequence = (),
+    route_proposal: str = "",
 ) -> Suggestion:
     """提: record a voter's opinion or a deputy's suggestion; it gets its tracking code at once.
 
     `by` is None for the public (a voter's opinion from the QR page or `public/opinions/`);
-    staff submit inside their region; a deputy submits their own (they are put first if the
-    list leaves them out). `deputies` lists the lead first, then co-signers (附议); for an
-    opinion, the deputies who received it.
+    staff submit inside their region; a deputy submits their own and is always its lead (put
+    first if the list leaves them out; listed after another deputy is refused). `deputies` lists the
+    lead first, then co-signers (附议); for an opinion, the deputies who received it. The
+    co-signers a deputy names are asked (`consent=asked`) and are co-signers only once they
+    confirm (`cosign`); those staff record from a signed paper are confirmed.
+    `route_proposal` is the class (五分类) whoever records it proposes; staff confirm or
+    change it at review.
     """
     if kind not in SuggestionKind.values:
         raise ValidationError({"kind": _("类型无效。")})
@@ -79,8 +86,11 @@ def suggestion_submit(
     elif by.is_superuser or (by.role == Role.STAFF and in_scope(by, region.code)):
         source = source or (Source.RECEPTION if reception is not None else Source.STAFF)
     elif own_deputy_id is not None:
-        if own_deputy_id not in [d.pk for d in deputies]:
-            deputies.insert(0, by.deputy)
+        ids = [d.pk for d in deputies]
+        if own_deputy_id not in ids:
+            deputies.insert(0, by.deputy)  # the others listed are co-signers (or co-receivers)
+        elif ids[0] != own_deputy_id:
+            raise ValidationError({"deputies": _("代表本人提交的，领衔代表只能是本人：请把本人放在第一位，或只列附议代表。")})
         source = source or Source.DEPUTY
     else:
         raise workflow.ActionNotPermitted(_("您无权在该区划提交意见建议。"))
@@ -97,6 +107,9 @@ def suggestion_submit(
         raise ValidationError({"category": _("该类别已停用。")})
     if source not in Source.values:
         raise ValidationError({"source": _("来源无效。")})
+    if route_proposal and route_proposal not in Route.values:
+        raise ValidationError({"route_proposal": _("五分类无效。")})
+    ask_cosigners = kind == SuggestionKind.DEPUTY_SUGGESTION and own_deputy_id is not None
 
     suggestion = Suggestion.objects.create(
         kind=kind,
@@ -111,6 +124,7 @@ def suggestion_submit(
         submitted_by=by,
         source=source,
         session=session,
+        route_proposal=route_proposal,
         status=S.SUBMITTED,
     )
     SuggestionDeputy.objects.bulk_create(
@@ -119,13 +133,16 @@ def suggestion_submit(
             deputy=deputy,
             role=DeputyRole.LEAD if i == 0 else DeputyRole.CO_SIGNER,
             order=i,
+            consent=Consent.ASKED if ask_cosigners and i > 0 else Consent.CONFIRMED,
         )
         for i, deputy in enumerate(deputies)
     )
     for uploaded in attachments:
         _attach(suggestion, uploaded, by)
     event_record(suggestion=suggestion, by=by, action=Action.SUBMIT, to_status=S.SUBMITTED,
-                 data={"source": source})
+                 data={"source": source, **({"route_proposal": route_proposal} if route_proposal else {})})
+    if ask_cosigners and len(deputies) > 1:
+        ask_to_cosign(suggestion, deputies[1:])
     notify(
         recipients=responsible_staff(suggestion),
         kind=NotificationKind.NOTICE,
@@ -138,12 +155,18 @@ def suggestion_submit(
 
 # --- 梳理: review ------------------------------------------------------------------------------
 @transaction.atomic
-def suggestion_accept(*, suggestion: Suggestion, by: User, note: str = "") -> Suggestion:
-    """受理: staff take the suggestion in for assignment."""
+def suggestion_accept(*, suggestion: Suggestion, by: User, note: str = "", route_proposal: str = "") -> Suggestion:
+    """受理: staff take the suggestion in for assignment, confirming or changing its class (五分类)."""
+    if route_proposal and route_proposal not in Route.values:
+        raise ValidationError({"route_proposal": _("五分类无效。")})
     suggestion = _lock(suggestion)
     workflow.require(suggestion, Action.ACCEPT, by)
-    _set_status(suggestion, S.ACCEPTED)
-    event_record(suggestion=suggestion, by=by, action=Action.ACCEPT, from_status=S.SUBMITTED, note=note)
+    data = {}
+    if route_proposal and route_proposal != suggestion.route_proposal:
+        data = {"route_proposal": route_proposal, "was": suggestion.route_proposal}
+        suggestion.route_proposal = route_proposal
+    _set_status(suggestion, S.ACCEPTED, "route_proposal")
+    event_record(suggestion=suggestion, by=by, action=Action.ACCEPT, from_status=S.SUBMITTED, note=note, data=data)
     return suggestion
 
 
@@ -168,12 +191,22 @@ def suggestion_resolve_on_spot(
         raise ValidationError({"result": _("办理结果无效。")})
     suggestion = _lock(suggestion)
     workflow.require(suggestion, Action.RESOLVE_ON_SPOT, by)
+    data = {"result": result}
+    capacities = workflow.capacities(by, suggestion)
+    if workflow.RECEIVER in capacities:
+        data["by_deputy"] = workflow.user_deputy_id(by)
+    elif suggestion.kind == SuggestionKind.DEPUTY_SUGGESTION:
+        # Staff settle a deputy's suggestion on the lead deputy's behalf: the timeline says so.
+        lead = suggestion.deputy_links.filter(role=DeputyRole.LEAD).select_related("deputy").first()
+        if lead is not None:
+            data["on_behalf_of"] = {"deputy": lead.deputy_id, "name": lead.deputy.name}
+            note = _("（工作人员代%(name)s代表即办）%(note)s") % {"name": lead.deputy.name, "note": note}
     suggestion.route = Route.ON_SPOT
     suggestion.result = result
     suggestion.replied_at = timezone.now()
     _set_status(suggestion, S.REPLIED, "route", "result", "replied_at")
     event_record(suggestion=suggestion, by=by, action=Action.RESOLVE_ON_SPOT, from_status=S.SUBMITTED,
-                 note=note, data={"result": result})
+                 note=note, data=data)
     notify(
         recipients=deputy_users(suggestion),
         kind=NotificationKind.REPLIED,
@@ -231,9 +264,10 @@ def suggestion_convert_to_deputy_suggestion(
     """
     opinion = _lock(suggestion)
     workflow.require(opinion, Action.CONVERT, by)
-    if opinion.kind != SuggestionKind.OPINION:
-        raise workflow.InvalidTransition(_("只有群众意见可以转为闭会建议。"))
     deputies = list(dict.fromkeys(deputies))
+    own = workflow.user_deputy_id(by)
+    if own is not None and deputies and deputies[0].pk != own and workflow.STAFF not in workflow.capacities(by, opinion):
+        raise ValidationError({"deputies": _("代表转为闭会建议时，领衔代表只能是本人。")})
     if not deputies:
         own = workflow.user_deputy_id(by)
         if own is not None:
@@ -258,10 +292,14 @@ def suggestion_convert_to_deputy_suggestion(
         escalated_to=opinion.escalated_to,
         status=S.SUBMITTED,
     )
+    ask = own is not None and deputies[0].pk == own
     SuggestionDeputy.objects.bulk_create(
-        SuggestionDeputy(suggestion=converted, deputy=d, role=DeputyRole.LEAD if i == 0 else DeputyRole.CO_SIGNER, order=i)
+        SuggestionDeputy(suggestion=converted, deputy=d, role=DeputyRole.LEAD if i == 0 else DeputyRole.CO_SIGNER, order=i,
+                         consent=Consent.ASKED if ask and i > 0 else Consent.CONFIRMED)
         for i, d in enumerate(deputies)
     )
+    if ask and len(deputies) > 1:
+        ask_to_cosign(converted, deputies[1:])
     event_record(suggestion=converted, by=by, action=Action.SUBMIT, to_status=S.SUBMITTED,
                  note=_("由群众意见 %(code)s 转为闭会建议。") % {"code": opinion.code},
                  data={"converted_from": opinion.code})
@@ -277,37 +315,3 @@ def suggestion_convert_to_deputy_suggestion(
         suggestion=converted,
     )
     return converted
-
-
-@transaction.atomic
-def suggestion_escalate(
-    *, suggestion: Suggestion, by: User, to_region: Region | None = None, note: str = ""
-) -> Suggestion:
-    """转报上级: pass the suggestion to the next-level congress; its staff review it from `submitted`.
-
-    `to_region` defaults to the parent of the region now responsible; it must be above it.
-    """
-    suggestion = _lock(suggestion)
-    workflow.require(suggestion, Action.ESCALATE, by)
-    current = suggestion.handling_region_id
-    if to_region is None:
-        to_region = Region.objects.filter(code=current).values_list("parent", flat=True).first()
-        to_region = Region.objects.filter(code=to_region).first() if to_region else None
-        if to_region is None:
-            raise ValidationError({"to_region": _("已是最高一级，无法转报上级。")})
-    if not (current.startswith(to_region.code) and len(to_region.code) < len(current)):
-        raise ValidationError({"to_region": _("只能转报至上级区划。")})
-    from_status = suggestion.status
-    suggestion.escalated_to = to_region
-    suggestion.escalated_at = timezone.now()
-    _set_status(suggestion, S.SUBMITTED, "escalated_to", "escalated_at")
-    event_record(suggestion=suggestion, by=by, action=Action.ESCALATE, from_status=from_status, note=note,
-                 data={"to_region": to_region.code})
-    notify(
-        recipients=responsible_staff(suggestion),
-        kind=NotificationKind.NOTICE,
-        title=_("下级转报的意见建议：%(title)s") % {"title": suggestion.title[:80]},
-        body=_("%(link)s 已转报，请审核受理。") % {"link": _link(suggestion)},
-        suggestion=suggestion,
-    )
-    return suggestion

@@ -21,6 +21,7 @@ from liaison.regions import CODE_PATTERN
 from liaison.scoping import region_scope
 from stations.models import Region
 from suggestions.models import Category, Unit
+from suggestions.stats.periods import current_term
 from suggestions.stats.summary import summary
 
 MAX_PERIOD_DAYS = 3 * 366
@@ -50,13 +51,28 @@ class StatsSummaryQuerySerializer(serializers.Serializer):
     )
     period_start = _DateParam(required=False, help_text=_("起始日期 YYYY-MM-DD（默认为截止日期所在年的 1 月 1 日）。"))
     period_end = _DateParam(required=False, help_text=_("截止日期 YYYY-MM-DD（默认为今天）。"))
+    period = serializers.ChoiceField(
+        choices=[("year", _("本年")), ("month", _("本月")), ("term", _("本届"))], required=False,
+        help_text=_("统计期：year 本年、month 本月、term 本届（该区划或其上级人大本届的起始日至截止日期）；"
+                    "给出时不再读 period_start。本届未设置届次时为 400。"),
+    )
 
     def validate(self, data):
         end = data.get("period_end") or timezone.localdate()
         start = data.get("period_start") or end.replace(month=1, day=1)
+        period = data.get("period")
+        if period == "month":
+            start = end.replace(day=1)
+        elif period == "year":
+            start = end.replace(month=1, day=1)
+        elif period == "term":
+            term = current_term(data.get("region") or self.context.get("scope", ""), end)
+            if term is None:
+                raise serializers.ValidationError({"period": _("尚未设置本届的届次（管理后台“届次”）。")})
+            start = term.start_on
         if start > end:
             raise serializers.ValidationError({"period_start": _("起始日期不能晚于截止日期。")})
-        if (end - start).days > MAX_PERIOD_DAYS:
+        if (end - start).days > MAX_PERIOD_DAYS and period != "term":
             raise serializers.ValidationError({"period_start": _("统计期最长三年。")})
         data["period_start"], data["period_end"] = start, end
         return data
@@ -67,8 +83,11 @@ def _rate_field(help_text):
 
 
 class StatsFiguresSerializer(serializers.Serializer):
-    collected = serializers.IntegerField(help_text=_("收集：期内提交的意见建议"))
-    deputy_suggestions = serializers.IntegerField(help_text=_("其中代表建议"))
+    collected = serializers.IntegerField(
+        help_text=_("收集：期内提交的意见建议；每件群众意见只计一次（转为闭会建议、并案的也只计原意见）"))
+    deputy_suggestions = serializers.IntegerField(help_text=_("代表建议（含由群众意见转成的闭会建议）"))
+    in_session = serializers.IntegerField(help_text=_("大会期间提出的代表建议"))
+    interim = serializers.IntegerField(help_text=_("闭会期间提出的代表建议（含转为闭会建议）"))
     declined = serializers.IntegerField(help_text=_("不予受理"))
     merged = serializers.IntegerField(help_text=_("并案（含转为闭会建议）"))
     accepted = serializers.IntegerField(help_text=_("受理（含代表即办）"))
@@ -166,7 +185,7 @@ class StatsSummaryView(APIView):
         scope = region_scope(request.user)
         if scope is None:
             raise PermissionDenied(_("只有工作人员和领导可以查看统计。"))
-        query = StatsSummaryQuerySerializer(data=request.query_params)
+        query = StatsSummaryQuerySerializer(data=request.query_params, context={"scope": scope})
         query.is_valid(raise_exception=True)
         region = query.validated_data.get("region", scope)
         if not region.startswith(scope):

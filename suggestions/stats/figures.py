@@ -19,8 +19,10 @@ class Figure:
 
 
 FIGURES: list[Figure] = [
-    Figure("collected", _("收集"), _("期内提交的意见建议（群众意见和代表建议）")),
-    Figure("deputy_suggestions", _("代表建议"), _("其中代表建议")),
+    Figure("collected", _("收集"), _("期内提交的意见建议：每件群众意见计一次（转为闭会建议或并案的也只计原意见），加上代表直接提出的建议")),
+    Figure("deputy_suggestions", _("代表建议"), _("代表建议（含由群众意见转成的闭会建议）")),
+    Figure("in_session", _("大会期间建议"), _("代表建议中大会期间提出的")),
+    Figure("interim", _("闭会期间建议"), _("代表建议中闭会期间提出的（含转为闭会建议）")),
     Figure("declined", _("不予受理"), _("状态为不予受理")),
     Figure("merged", _("并案"), _("并入其他事项（含转为闭会建议）")),
     Figure("accepted", _("受理"), _("已受理、交办、办理、答复或办结（含代表即办）")),
@@ -57,7 +59,7 @@ FIGURE_NAMES = [f.name for f in FIGURES]
 FLAG_COLUMNS = {
     name: {"deputy_suggestions": "deputy_suggestion"}.get(name, name)
     for name in FIGURE_NAMES
-    if name != "collected" and not name.endswith(("_sum", "_n"))
+    if not name.endswith(("_sum", "_n"))
 }
 SPANS = ("assign", "handle", "close", "total")
 # Reception and roster figures, added to region and station rows (not about suggestions).

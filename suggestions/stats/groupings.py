@@ -14,7 +14,7 @@ from suggestions.stats.figures import FLAG_COLUMNS, REGION_LEVELS, SPANS
 def aggregates() -> dict:
     """Every figure as an aggregate over StatFact, named `a_<figure>` (a StatFact column of the
     same name would clash with the annotation)."""
-    result = {"a_collected": Count("id")}
+    result = {}
     for name, column in FLAG_COLUMNS.items():
         result[f"a_{name}"] = Coalesce(Sum(column), Value(0))
     for span in SPANS:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from suggestions.models import StatPeriod
+from liaison.regions import lineage
+from suggestions.models import StatPeriod, Term
 
 
 @dataclass(frozen=True)
@@ -27,16 +28,43 @@ def rolling_start(day: datetime.date) -> datetime.date:
     return year_ago + datetime.timedelta(days=1)
 
 
-def snapshot_periods(day: datetime.date) -> list[Period]:
-    return [
+def terms_covering(day: datetime.date):
+    return Term.objects.filter(start_on__lte=day).exclude(end_on__lt=day)
+
+
+def current_term(region: str, day: datetime.date) -> Term | None:
+    """本届: the term covering `day` of the nearest congress at or above `region` ("" or no
+    congress of its own: the highest-level term configured)."""
+    terms = list(terms_covering(day).filter(region_id__in=lineage(region)) if region else [])
+    if terms:
+        return max(terms, key=lambda t: (len(t.region_id), t.start_on))
+    return root_term(day)
+
+
+def root_term(day: datetime.date) -> Term | None:
+    """The term of the highest-level congress configured that covers `day`: the snapshots'
+    "本届" (one snapshot holds every region; the city's or the province's term frames it)."""
+    terms = list(terms_covering(day))
+    return min(terms, key=lambda t: (len(t.region_id), -t.start_on.toordinal())) if terms else None
+
+
+def snapshot_periods(day: datetime.date, *, with_term: bool = True) -> list[Period]:
+    periods = [
         Period(StatPeriod.YEAR, day.replace(month=1, day=1), day),
         Period(StatPeriod.MONTH, day.replace(day=1), day),
         Period(StatPeriod.ROLLING, rolling_start(day), day),
     ]
+    term = root_term(day) if with_term else None
+    if term is not None:
+        periods.append(Period(StatPeriod.TERM, term.start_on, day))
+    return periods
 
 
 def period_bounds(period: str, day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    for p in snapshot_periods(day):
+    if period == StatPeriod.TERM:
+        term = root_term(day)  # no term configured: the year, so a page still shows
+        return (term.start_on if term is not None else day.replace(month=1, day=1)), day
+    for p in snapshot_periods(day, with_term=False):
         if p.name == period:
             return p.start, p.end
     raise ValueError(period)

@@ -36,6 +36,7 @@ from suggestions.models import (
     Rating,
     Result,
     Route,
+    Session,
     StatEvaluationFact,
     StatFact,
     StatStage,
@@ -169,6 +170,8 @@ def _stage_suggestions(suggestions: QuerySet[Suggestion], *, groups: bool = True
         f_unit=F("stat_lead__unit_id"),
         **grouped,
         f_kind=F("kind"),
+        f_session=F("session"),
+        f_converted=_flag(Q(converted_from__isnull=False)),
         f_status=F("status"),
         f_route=F("route"),
         f_supervision=F("supervision"),
@@ -211,7 +214,13 @@ def _stage_facts(reference: datetime.date) -> None:
         f_deputy=F("deputy"),
         f_deputy_region=F("deputy_region"),
         f_created=F("created_id"),
+        # A voter's issue is collected once: as the opinion, whether it was then merged or
+        # converted (转为闭会建议); the deputy's suggestion made from it is not collected again
+        # but counts among the deputies' suggestions.
+        f_collected=_flag(Q(converted=0)),
         f_deputy_suggestion=_flag(Q(kind=SuggestionKind.DEPUTY_SUGGESTION)),
+        f_in_session=_flag(Q(kind=SuggestionKind.DEPUTY_SUGGESTION, session=Session.IN_SESSION)),
+        f_interim=_flag(Q(kind=SuggestionKind.DEPUTY_SUGGESTION, session=Session.INTERIM)),
         f_declined=_flag(Q(status=S.DECLINED)),
         f_merged=_flag(Q(status=S.MERGED)),
         f_accepted=_flag(Q(status__in=ACCEPTED_STATUSES)),

@@ -46,7 +46,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # (header, attribute, number format)
 FIGURE_COLUMNS = [
     (_("收集"), "collected", None),
-    (_("其中代表建议"), "deputy_suggestions", None),
+    (_("代表建议"), "deputy_suggestions", None),
+    (_("大会期间建议"), "in_session", None),
+    (_("闭会期间建议"), "interim", None),
     (_("不予受理"), "declined", None),
     (_("并案"), "merged", None),
     (_("受理"), "accepted", None),

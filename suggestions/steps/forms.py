@@ -55,6 +55,8 @@ class StepForm(forms.Form):
                         result.setlist(name, files.getlist(key))
                 elif key in data:
                     result.setlist(name, data.getlist(key))
+                elif isinstance(field, forms.BooleanField):
+                    result.setlist(name, ["false"])  # an unticked box posts nothing: it means no
             return result
         return {name: data[self.add_prefix(name)] for name in self.fields if self.add_prefix(name) in data}
 
@@ -84,6 +86,9 @@ def form_field(field: serializers.Field, name: str, queryset=None) -> forms.Fiel
     if isinstance(field, PrimaryKeyRelatedField):
         rows = queryset if queryset is not None else field.get_queryset()
         return forms.ModelChoiceField(queryset=rows, **options)
+    if isinstance(field, serializers.SlugRelatedField) and queryset is not None:
+        # e.g. 转报至: the regions above, by code (what the serializer reads)
+        return forms.ModelChoiceField(queryset=queryset, to_field_name=field.slug_field, **options)
     if isinstance(field, serializers.ChoiceField):
         choices = list(field.choices.items())
         if field.required and len(choices) <= SHORT_CHOICES:
@@ -118,4 +123,7 @@ def step_form(step: Step, *, obj, request, data=None, files=None, prefix: str | 
         narrowed = step.choices.get(name)
         queryset = narrowed(obj, request.user) if narrowed else None
         form.fields[name] = form_field(field, name, queryset)
+        start = step.initial.get(name)
+        if start is not None and data is None:
+            form.fields[name].initial = start(obj, request.user)
     return form

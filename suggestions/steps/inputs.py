@@ -65,6 +65,19 @@ class NoteSerializer(serializers.Serializer):
     note = _note()
 
 
+class AcceptSerializer(serializers.Serializer):
+    route_proposal = serializers.ChoiceField(
+        choices=Route.choices, required=False, allow_blank=True, default="", label=_("五分类"),
+        help_text=_("确认或改定录入时提出的办理分类；不填保持原分类"),
+    )
+    note = _note()
+
+
+class CosignSerializer(serializers.Serializer):
+    agree = serializers.BooleanField(label=_("同意附议"), help_text=_("true 确认附议，false 谢绝"))
+    note = _note()
+
+
 class ResolveOnSpotSerializer(serializers.Serializer):
     note = _note(_("即办情况（即答复内容）"), required=True)
     result = serializers.ChoiceField(choices=Result.choices, default=Result.A, label=_("办理结果"))
@@ -83,7 +96,12 @@ class MergeSerializer(serializers.Serializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    route = serializers.ChoiceField(choices=Route.choices, label=_("办理方式"))
+    route = serializers.ChoiceField(
+        choices=Route.choices, required=False, allow_blank=True, default="", label=_("办理方式（五分类）"),
+        help_text=_("须与主办单位的层级相符（设置 ROUTE_UNIT_LEVELS）：grassroots 基层受理 → 乡镇及以下单位，"
+                    "township 乡镇主办 → 乡镇单位，district 区级联动 → 县级部门；on_spot、escalate 不是交办"
+                    "（用 resolve-on-spot、escalate），否则 400。不填按五分类"),
+    )
     lead_unit = ScopedPrimaryKeyRelatedField(selector=unit_list, model=Unit, label=_("主办单位"), help_text=_("主办单位 id"))
     co_units = ScopedPrimaryKeyRelatedField(
         selector=unit_list, model=Unit, many=True, required=False, label=_("协办单位"), help_text=_("协办单位 id 列表")
@@ -143,7 +161,8 @@ class ConvertSerializer(serializers.Serializer):
 
 class EscalateSerializer(serializers.Serializer):
     to_region = RegionCodeField(
-        required=False, allow_null=True, label=_("转报至"), help_text=_("转报至的上级区划；不填为上一级")
+        required=False, allow_null=True, label=_("转报至"),
+        help_text=_("转报至的上级区划代码；不填为本人所在人大的上一级（乡镇→县、县→市、市→省）；不能是本级或下级"),
     )
     note = _note()
 
@@ -205,3 +224,13 @@ class FollowUpCompleteSerializer(serializers.Serializer):
     next_review_on = serializers.DateField(
         required=False, allow_null=True, default=None, label=_("下次回头看日期"), help_text=_("solved 为 false 时必填")
     )
+class BatchAssignSerializer(AssignSerializer):
+    """批量交办: the assign step's input, and the suggestions it applies to."""
+
+    suggestions = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), min_length=1, max_length=200, label=_("意见建议"),
+        help_text=_("意见建议 id 列表（最多 200 件）；每件单独交办，成败互不影响"),
+    )
+
+    def validate_suggestions(self, ids):
+        return list(dict.fromkeys(ids))

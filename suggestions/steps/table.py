@@ -7,9 +7,10 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from liaison.api.parsers import DepthLimitedJSONParser
 from liaison.models import Role, User
 from liaison.regions import lineage
+from stations.models import Region
 from suggestions.models import Action
 from suggestions.selectors import unit_list
-from suggestions.services import closing, extensions, handling, intake, oversight
+from suggestions.services import closing, extensions, handling, intake, oversight, routing
 from suggestions.steps import ASSIGNMENT, SUGGESTION, Step
 from suggestions.steps import inputs as i
 
@@ -22,6 +23,16 @@ def _own_deputies(suggestion, user):
     return suggestion.deputies.order_by("name", "pk")
 
 
+def _regions_above(suggestion, user):
+    # 转报至: above the caller's own congress, the nearest first (the default when left empty)
+    codes = lineage(routing.own_region(user, suggestion))[:-1]
+    return Region.objects.filter(code__in=codes).order_by("-code")
+
+
+def _proposed_route(suggestion, user):
+    return suggestion.route_proposal or None
+
+
 def _leaders_above(suggestion, user):
     return User.objects.filter(
         role=Role.LEADER, is_active=True, region_id__in=lineage(suggestion.handling_region_id)
@@ -32,23 +43,42 @@ STEPS: dict[str, Step] = {
     step.action: step
     for step in (
         # 梳理: review what came in
-        Step(Action.ACCEPT, SUGGESTION, i.NoteSerializer, intake.suggestion_accept,
-             confirm=_("受理此事项，进入交办？"), description="submitted → accepted"),
+        Step(Action.ACCEPT, SUGGESTION, i.AcceptSerializer, intake.suggestion_accept,
+             confirm=_("受理此事项，进入交办？"), initial={"route_proposal": _proposed_route},
+             description="submitted → accepted；可同时确认或改定五分类（route_proposal）"),
         Step(Action.DECLINE, SUGGESTION, i.DeclineSerializer, intake.suggestion_decline,
              confirm=_("不予受理此事项？提出人将看到理由。"), description="submitted → declined，须写明理由"),
         Step(Action.RESOLVE_ON_SPOT, SUGGESTION, i.ResolveOnSpotSerializer, intake.suggestion_resolve_on_spot,
-             confirm=_("此事项已当场解决（代表即办）？"), description="submitted → replied：当场解决，note 即答复内容"),
+             confirm=_("此事项已当场解决（代表即办）？"),
+             description=(
+                 "submitted → replied：当场解决，note 即答复内容。工作人员，或接待代表（接待时录入或群众通过其二维码"
+                 "提交的群众意见上的代表）、代表建议的领衔代表可用；工作人员代代表即办代表建议时，办理记录注明代办"
+                 "（data.on_behalf_of）。"
+             )),
+        Step(Action.REOPEN, SUGGESTION, i.NoteSerializer, routing.suggestion_reopen,
+             confirm=_("撤销代表即办，退回已受理，另行交办？"),
+             description="replied → accepted：代表即办的事项（route=on_spot）由工作人员撤销即办、另行交办；其他事项 409"),
         Step(Action.MERGE, SUGGESTION, i.MergeSerializer, intake.suggestion_merge,
              confirm=_("把此事项并入另一件？提出人凭原查询码跟踪并入后的事项。"),
              description="submitted → merged：并入另一件（id 或查询码），提出人凭原查询码跟踪其进展"),
         Step(Action.CONVERT, SUGGESTION, i.ConvertSerializer, intake.suggestion_convert_to_deputy_suggestion,
              confirm=_("把此群众意见转为代表的闭会建议？"), creates=True, choices={"deputies": _own_deputies},
              description="群众意见转为代表的闭会建议：返回新建的代表建议（201）；原意见标记为并入该建议，群众凭原查询码跟踪"),
-        Step(Action.ESCALATE, SUGGESTION, i.EscalateSerializer, intake.suggestion_escalate,
-             confirm=_("把此事项转报上级人大常委会？"), description="交上一级（或指定上级）人大常委会工作人员审核"),
+        Step(Action.ESCALATE, SUGGESTION, i.EscalateSerializer, routing.suggestion_escalate,
+             confirm=_("把此事项转报上级人大常委会？"), choices={"to_region": _regions_above},
+             description=(
+                 "→ submitted，交上级人大常委会工作人员审核（escalated_to）：默认为本人所在人大的上一级"
+                 "（乡镇→县、县→市、市→省），不越级；指定 to_region 时可更高，但不能是本级或下级（400）。"
+                 "原区划仍可查看办理过程和结果。"
+             )),
+        # 附议: a deputy asked to co-sign answers
+        Step(Action.COSIGN, SUGGESTION, i.CosignSerializer, routing.suggestion_cosign,
+             confirm=_("确认是否附议此建议？"),
+             description="被邀请附议的代表确认（agree=true，成为附议代表）或谢绝（agree=false）；状态不变"),
         # 交: assign
         Step(Action.ASSIGN, SUGGESTION, i.AssignSerializer, handling.suggestion_assign,
              confirm=_("按所选单位和期限交办？"), choices={"lead_unit": _active_units, "co_units": _active_units},
+             initial={"route": _proposed_route},
              description="accepted → assigned：主办单位一个、协办单位若干，期限按工作日"),
         # 办: the units' steps on their assignment
         Step(Action.SIGN, ASSIGNMENT, i.EmptySerializer, handling.assignment_sign,
@@ -95,7 +125,8 @@ STEPS: dict[str, Step] = {
 }
 
 #: Actions of the workflow's table that are not a step on one object: 打捆督办 takes several
-#: suggestions at once, 回头看 completes a follow-up record.
+#: suggestions at once, 回头看 completes a follow-up record. (批量交办, `suggestions/batch-assign/`,
+#: is the assign step taken on each of several suggestions: `suggestions.api.batch`.)
 NOT_ON_ONE_OBJECT = frozenset({Action.BUNDLE, Action.FOLLOW_UP})
 
 

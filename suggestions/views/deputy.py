@@ -74,6 +74,7 @@ def _reception_page(request, *, deputy: Deputy, instance=None):
                         submitter_phone=data["submitter_phone"],
                         deputies=present,
                         source=Source.RECEPTION,
+                        route_proposal=data.get("route_proposal") or "",
                     )
                     count += 1
         except ValidationError as error:

@@ -16,7 +16,7 @@ from suggestions import selectors, workflow
 from suggestions.models import (
     OPEN_SUGGESTION_STATUSES,
     Action,
-    Status,
+    Consent,
     Suggestion,
     Supervision,
 )
@@ -33,8 +33,11 @@ from suggestions.views.steps import step_forms
 def _detail_context(request, suggestion: Suggestion) -> dict:
     allowed = workflow.allowed_actions(suggestion, request.user)
     my_assignments = [a for a in suggestion.assignments.all() if a.unit_id in _officer_unit_ids(request.user)]
+    links = list(suggestion.deputy_links.all())
     return {
         "suggestion": suggestion,
+        "confirmed_links": [link for link in links if link.consent == Consent.CONFIRMED],
+        "cosign_requests": [link for link in links if link.consent != Consent.CONFIRMED],
         "allowed": allowed,
         "action_forms": step_forms(request, suggestion, kind=SUGGESTION),
         "can_evaluate": Action.EVALUATE in allowed,
@@ -71,9 +74,11 @@ def suggestion_detail(request, pk: int):
 
 @login_required
 def review_queue(request):
-    """梳理: what was submitted in my region and waits for accept, merge, decline or 即办."""
+    """梳理: what was submitted in my region and waits for accept, merge, decline or 即办 — and
+    what a lower level escalated to mine (转报上级); not what mine escalated further up (we
+    still read it, the level above reviews it)."""
     role_required(request, Role.STAFF)
-    suggestions = selectors.suggestion_list(user=request.user).filter(status=Status.SUBMITTED).order_by("created_at", "id")
+    suggestions = selectors.review_queue(user=request.user).order_by("created_at", "id")
     page = Paginator(suggestions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "suggestions/review_queue.html", {"page": page})
 

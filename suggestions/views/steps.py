@@ -21,7 +21,7 @@ from rest_framework import serializers
 
 from suggestions import selectors, workflow
 from suggestions.calendar import WorkCalendar
-from suggestions.conf import route_deadline_days
+from suggestions.conf import route_deadline_days, route_unit_levels
 from suggestions.models import Action, Assignment, Route, Suggestion
 from suggestions.steps import ASSIGNMENT, SUGGESTION, Step, allowed, perform
 from suggestions.steps.forms import step_form
@@ -85,6 +85,7 @@ def _extra_context(step: Step, obj=None) -> dict:
         "default_deadlines": [
             (label, route_deadline_days(value), calendar.add_working_days(today, route_deadline_days(value)))
             for value, label in Route.choices
+            if route_unit_levels(value) is not None  # 代表即办 and 上报处办 are not assignments
         ]
     }
 

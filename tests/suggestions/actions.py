@@ -6,7 +6,7 @@ import datetime
 
 from django.utils import timezone
 
-from suggestions.models import Action, FollowUp, Status
+from suggestions.models import Action, Consent, DeputyRole, FollowUp, Status, SuggestionDeputy
 from suggestions.services.closing import (
     follow_up_complete,
     suggestion_close,
@@ -35,10 +35,11 @@ from suggestions.services.intake import (
     suggestion_resolve_on_spot,
 )
 from suggestions.services.oversight import bundle_create, suggestion_supervise, suggestion_urge
+from suggestions.services.routing import suggestion_cosign, suggestion_reopen
 
 STATE_CHANGING = {
     Action.ACCEPT, Action.DECLINE, Action.RESOLVE_ON_SPOT, Action.MERGE, Action.CONVERT, Action.ESCALATE,
-    Action.ASSIGN, Action.EVALUATE, Action.CLOSE, Action.SIGN_OFF,
+    Action.ASSIGN, Action.EVALUATE, Action.CLOSE, Action.SIGN_OFF, Action.REOPEN,
 }
 
 
@@ -59,9 +60,19 @@ def perform(world, action: str, obj, user):
         return suggestion_escalate(suggestion=obj, by=user, note="涉及市级事权")
     if action == Action.ASSIGN:
         return suggestion_assign(
-            suggestion=obj, by=user, route="township", lead_unit=world.unit, co_units=[world.co_unit],
+            suggestion=obj, by=user, route="district", lead_unit=world.unit, co_units=[world.co_unit],
             requirements="按时答复",
         )
+    if action == Action.REOPEN:
+        return suggestion_reopen(suggestion=obj, by=user, note="需交办职能部门")
+    if action == Action.COSIGN:
+        # The other deputy is asked to co-sign (附议) first, as a lead deputy's submission asks.
+        other = world.other_deputy_user.deputy
+        SuggestionDeputy.objects.get_or_create(
+            suggestion=obj, deputy=other,
+            defaults={"role": DeputyRole.CO_SIGNER, "order": 9, "consent": Consent.ASKED},
+        )
+        return suggestion_cosign(suggestion=obj, by=user, agree=True)
     if action == Action.SUPERVISE:
         return suggestion_supervise(suggestion=obj, by=user, level="key", leader=world.leader, note="重点督办")
     if action == Action.BUNDLE:

@@ -16,9 +16,13 @@ from suggestions.services.intake import (
     suggestion_accept,
     suggestion_decline,
     suggestion_merge,
+    suggestion_resolve_on_spot,
     suggestion_submit,
 )
 from tests.factories import CategoryFactory, DeputyFactory, UnitFactory, UserFactory
+
+#: a state for `World.drive`: replied by 代表即办 (route on_spot), not by a unit
+REPLIED_ON_SPOT = "replied_on_spot"
 
 
 @dataclass
@@ -62,6 +66,8 @@ class World:
         """Bring a fresh (submitted) suggestion to `status` the way the workflow would."""
         if status == Status.SUBMITTED:
             return suggestion
+        if status == REPLIED_ON_SPOT:  # 代表即办: replied with no unit
+            return suggestion_resolve_on_spot(suggestion=suggestion, by=self.staff, note="当场协调解决")
         if status == Status.DECLINED:
             return suggestion_decline(suggestion=suggestion, by=self.staff, reason="不属于人大受理范围")
         if status == Status.MERGED:

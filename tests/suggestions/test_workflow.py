@@ -38,11 +38,13 @@ from suggestions.workflow import (
 from tests.factories import UserFactory
 
 from .actions import perform
+from .conftest import REPLIED_ON_SPOT
 
 SUGGESTION_ACTIONS = sorted(workflow.SUGGESTION_ACTIONS)
 # The actor who may take each action when the state allows it.
 ACTOR = {action: "staff" for action in SUGGESTION_ACTIONS}
 ACTOR[Action.EVALUATE] = "deputy_user"
+ACTOR[Action.COSIGN] = "other_deputy_user"  # asked to co-sign by `perform`
 
 
 def snapshot(suggestion: Suggestion) -> tuple:
@@ -64,6 +66,8 @@ def snapshot(suggestion: Suggestion) -> tuple:
 def expected_allowed(status: str, action: str) -> bool:
     if status == Status.MERGED and action == Action.FEEDBACK:
         return False  # allowed only once the suggestion it went into is answered (tested below)
+    if action == Action.REOPEN:
+        return False  # only an item settled on the spot (tests/suggestions/services/test_routing.py)
     return action in SUGGESTION_TRANSITIONS[status]
 
 
@@ -102,6 +106,8 @@ ROLE_STATE = {
     Action.MERGE: Status.SUBMITTED,
     Action.CONVERT: Status.SUBMITTED,
     Action.ESCALATE: Status.SUBMITTED,
+    Action.COSIGN: Status.SUBMITTED,
+    Action.REOPEN: REPLIED_ON_SPOT,
     Action.ASSIGN: Status.ACCEPTED,
     Action.SUPERVISE: Status.HANDLING,
     Action.BUNDLE: Status.ASSIGNED,
@@ -115,7 +121,9 @@ ROLE_STATE = {
 }
 STAFF_ONLY = {"staff", "city_staff"}
 ALLOWED_ROLES = {action: STAFF_ONLY for action in ROLE_STATE}
-ALLOWED_ROLES[Action.CONVERT] = STAFF_ONLY | {"deputy_user"}
+ALLOWED_ROLES[Action.CONVERT] = STAFF_ONLY | {"deputy_user"}  # the receiving deputy (接待代表)
+ALLOWED_ROLES[Action.RESOLVE_ON_SPOT] = STAFF_ONLY | {"deputy_user"}
+ALLOWED_ROLES[Action.COSIGN] = {"other_deputy_user"}  # the deputy asked to co-sign, no one else
 ALLOWED_ROLES[Action.EVALUATE] = STAFF_ONLY | {"deputy_user"}
 # 反馈 by those who do it: the item's handling units (lead and co-unit) and its deputy, too.
 ALLOWED_ROLES[Action.FEEDBACK] = STAFF_ONLY | {"deputy_user", "officer", "co_officer"}

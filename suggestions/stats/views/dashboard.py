@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from suggestions import duty
 from suggestions.conf import setting
-from suggestions.models import StatDimension, StatPeriod
+from suggestions.models import StatDimension
 from suggestions.stats.periods import period_bounds
 from suggestions.stats.read import (
     child_rows,
@@ -29,6 +29,7 @@ from suggestions.stats.stations import coverage_by_region, station_receptions_by
 from suggestions.stats.views.charts import Bar, bar_chart, trend_chart
 from suggestions.stats.views.params import (
     PAGE_SIZE,
+    period_choices,
     period_param,
     query_string,
     region_breadcrumb,
@@ -45,11 +46,12 @@ def dashboard(request):
     categories and the leading units, from the snapshot of the chosen date and period."""
     scope = stats_scope(request)
     region = region_param(request, scope)
-    period = period_param(request)
+    periods = period_choices()
+    period = period_param(request, periods)
     date = snapshot_date(request, region)
     breadcrumb = region_breadcrumb(scope, region)
     context = {
-        "scope": scope, "region": region, "period": period, "periods": StatPeriod.choices, "date": date,
+        "scope": scope, "region": region, "period": period, "periods": periods, "date": date,
         "breadcrumb": breadcrumb, "region_name": breadcrumb[-1][1],
     }
     if date is None:
@@ -91,11 +93,12 @@ def units(request):
     """承办单位排名: on-time and satisfaction rates of the lead units, with the minimum count."""
     scope = stats_scope(request)
     region = region_param(request, scope)
-    period = period_param(request)
+    periods = period_choices()
+    period = period_param(request, periods)
     date = snapshot_date(request, region)
     league, unranked = unit_league(date=date, period=period, region=region) if date else ([], [])
     return render(request, "stats/units.html", {
-        "scope": scope, "region": region, "period": period, "periods": StatPeriod.choices, "date": date,
+        "scope": scope, "region": region, "period": period, "periods": periods, "date": date,
         "breadcrumb": region_breadcrumb(scope, region), "league": league, "unranked": unranked,
         "minimum": setting("STATS_LEAGUE_MIN_DUE"), "query": query_string(region=region, period=period, date=date),
     })

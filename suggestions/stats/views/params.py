@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from liaison.regions import is_code, lineage
 from liaison.scoping import region_scope
 from stations.models import Region
 from suggestions.models import StatPeriod
+from suggestions.stats.periods import root_term
 from suggestions.stats.read import latest_date
 
 PAGE_SIZE = 30
@@ -39,9 +41,15 @@ def region_param(request, scope: str) -> str:
     return code
 
 
-def period_param(request) -> str:
+def period_choices() -> list[tuple[str, str]]:
+    """The periods a snapshot has: 本届 only while a term is configured (admin: 届次)."""
+    has_term = root_term(timezone.localdate()) is not None
+    return [(value, label) for value, label in StatPeriod.choices if value != StatPeriod.TERM or has_term]
+
+
+def period_param(request, choices: list[tuple[str, str]] | None = None) -> str:
     period = request.GET.get("period") or StatPeriod.YEAR
-    return period if period in StatPeriod.values else StatPeriod.YEAR
+    return period if period in dict(choices if choices is not None else period_choices()) else StatPeriod.YEAR
 
 
 def date_param(request, name: str, default: datetime.date | None) -> datetime.date | None:

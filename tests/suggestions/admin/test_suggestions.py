@@ -108,7 +108,7 @@ def test_accept_and_assign_buttons_call_the_services(client, world):
     form = client.get(step_url(suggestion, "assign")).context["form"]
     assert set(form.fields["lead_unit"].queryset) == {world.unit, world.co_unit}  # the foreign unit is not offered
     response = client.post(step_url(suggestion, "assign"), {
-        "route": "township", "lead_unit": world.unit.pk, "co_units": [world.co_unit.pk], "requirements": "按时答复",
+        "route": "district", "lead_unit": world.unit.pk, "co_units": [world.co_unit.pk], "requirements": "按时答复",
     })
     assert response.status_code == 302
     suggestion.refresh_from_db()
@@ -222,3 +222,53 @@ def test_admin_import_with_a_bad_row_imports_nothing(client, world):
     page = response.content.decode()
     assert "process_import" not in page and "第 3 行" in page
     assert Suggestion.objects.count() == 0
+
+
+def test_the_admin_escalation_form_offers_the_levels_above_the_staff_members_own(world, client):
+    suggestion = world.submit()
+    client.force_login(world.staff)
+    page = client.get(reverse("admin:suggestions_suggestion_workflow", args=[suggestion.pk, "escalate"])).content.decode()
+    select = page.split('name="to_region"')[1].split("</select>")[0]
+    assert f'value="{world.city.code}"' in select and f'value="{world.county.code}"' not in select
+    response = client.post(reverse("admin:suggestions_suggestion_workflow", args=[suggestion.pk, "escalate"]),
+                           {"to_region": world.city.code, "note": "涉及市级事权"})
+    assert response.status_code == 302
+    suggestion.refresh_from_db()
+    assert suggestion.escalated_to == world.city
+
+
+def test_staff_keep_their_congress_terms_in_the_admin(world, client):
+    from suggestions.models import Term
+
+    client.force_login(world.city_staff)
+    response = client.post(reverse("admin:suggestions_term_add"), {
+        "name": "长治市第十五届", "region": world.city.code, "start_on": "2021-09-01", "end_on": "",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Term.objects.get().name == "长治市第十五届"
+    client.force_login(world.staff)  # a county's staff do not keep the city's term
+    assert client.get(reverse("admin:suggestions_term_change", args=[Term.objects.get().pk])).status_code in (302, 403, 404)
+
+
+def test_staff_assign_many_at_once_in_the_admin(world, client):
+    ready = [world.drive(world.submit(title=f"会后建议{i}"), Status.ACCEPTED) for i in range(2)]
+    not_yet = world.submit(title="未受理的")
+    client.force_login(world.staff)
+    url = reverse("admin:suggestions_suggestion_changelist")
+    selected = [s.pk for s in [*ready, not_yet]]
+    page = client.post(url, {"action": "assign_selected", "_selected_action": selected})
+    assert page.status_code == 200 and "批量交办" in page.content.decode()
+    response = client.post(url, {
+        "action": "assign_selected", "apply": "1", "_selected_action": selected,
+        "route": "district", "lead_unit": world.unit.pk, "requirements": "会后统一交办",
+    }, follow=True)
+    text = response.content.decode()
+    assert "已交办 2 件" in text and not_yet.code in text
+    assert {s.status for s in Suggestion.objects.filter(pk__in=[s.pk for s in ready])} == {Status.ASSIGNED}
+    assert Suggestion.objects.get(pk=not_yet.pk).status == Status.SUBMITTED
+    # a wrong level is refused for each item, nothing assigned
+    again = world.drive(world.submit(title="层级不符"), Status.ACCEPTED)
+    response = client.post(url, {"action": "assign_selected", "apply": "1", "_selected_action": [again.pk],
+                                 "route": "township", "lead_unit": world.unit.pk}, follow=True)
+    assert "ROUTE_UNIT_LEVELS" in response.content.decode()
+    assert not again.assignments.exists()

@@ -121,7 +121,7 @@ def test_detail_lists_the_actions_the_caller_may_take_now(world, api_for):
     suggestion = world.submit()
     body = api_for(world.staff).get(f"{API}/suggestions/{suggestion.pk}/").json()
     assert {"accept", "decline", "resolve_on_spot", "merge"} <= set(body["allowed_actions"])
-    assert api_for(world.deputy_user).get(f"{API}/suggestions/{suggestion.pk}/").json()["allowed_actions"] == ["convert"]
+    assert api_for(world.deputy_user).get(f"{API}/suggestions/{suggestion.pk}/").json()["allowed_actions"] == ["resolve_on_spot", "convert"]  # the receiving deputy (接待代表)
 
 
 def test_a_role_that_may_never_take_the_step_gets_403_and_nothing_changes(world, api_for):
@@ -260,12 +260,13 @@ def test_convert_and_escalate(world, api_for):
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["kind"] == "deputy_suggestion" and body["status"] == "submitted"
-    assert body["deputies"][0] == {"id": world.deputy.pk, "name": world.deputy.name, "role": "lead"}
+    assert body["deputies"][0] == {"id": world.deputy.pk, "name": world.deputy.name, "role": "lead", "consent": "confirmed"}
     assert Suggestion.objects.get(pk=opinion.pk).merged_into_id == body["id"]
 
     other = world.submit()
     response = post(api_for(world.staff), f"suggestions/{other.pk}/escalate/", {"note": "涉及市级事权"})
-    assert response.status_code == 200 and response.json()["escalated_to"] == world.county.code
+    # the county's staff: to the city, one level above their own (not the county itself)
+    assert response.status_code == 200 and response.json()["escalated_to"] == world.city.code
     response = post(api_for(world.staff), f"suggestions/{world.submit().pk}/escalate/", {"to_region": world.township.code})
     assert response.status_code == 400 and "to_region" in response.json()["errors"]
 

@@ -83,7 +83,7 @@ def test_a_row_has_the_contract_fields(world, api_for):
     ):
         assert field in body, field
     assert body["code"] == suggestion.code and body["region"] == world.township.code
-    assert body["deputies"] == [{"id": world.deputy.pk, "name": world.deputy.name, "role": "lead"}]
+    assert body["deputies"] == [{"id": world.deputy.pk, "name": world.deputy.name, "role": "lead", "consent": "confirmed"}]
     assert body["status"] == "handling" and body["overdue_tier"] == "on_track" and body["is_overdue"] is False
     assert [e["action"] for e in body["events"]] == ["submit", "accept", "assign", "sign"]
     assert body["evaluation"] is None
@@ -174,9 +174,10 @@ def test_a_deputy_creates_a_suggestion_with_co_signers_lead_first(world, api_for
         "region": world.county.code, "deputies": [co_signer.pk],
     }, format="json")
     assert response.status_code == 201, response.content
-    assert [(d["id"], d["role"]) for d in response.json()["deputies"]] == [
-        (world.deputy.pk, "lead"), (co_signer.pk, "co_signer"),
-    ]
+    body = response.json()
+    # the co-signer is asked, and is one of the deputies only once they confirm (附议)
+    assert [(d["id"], d["role"]) for d in body["deputies"]] == [(world.deputy.pk, "lead")]
+    assert [(d["id"], d["consent"]) for d in body["cosign_requests"]] == [(co_signer.pk, "asked")]
 
 
 def test_who_may_not_create_gets_403(world, api_for):

@@ -43,7 +43,7 @@ def test_assign_defaults_the_deadlines_in_working_days(world, settings):
 def test_a_co_unit_is_never_due_after_the_lead(world):
     suggestion = world.drive(world.submit(), S.ACCEPTED)
     soon = timezone.localdate() + datetime.timedelta(days=3)
-    suggestion = suggestion_assign(suggestion=suggestion, by=world.staff, route="grassroots",
+    suggestion = suggestion_assign(suggestion=suggestion, by=world.staff, route="district",
                                             lead_unit=world.unit, co_units=[world.co_unit], deadline=soon)
     assert set(suggestion.assignments.values_list("deadline", flat=True)) == {soon}
 

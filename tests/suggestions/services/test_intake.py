@@ -151,10 +151,9 @@ def test_an_opinion_becomes_a_deputys_interim_suggestion(world):
 
 def test_escalation_hands_the_suggestion_to_the_upper_level(world):
     suggestion = world.drive(world.submit(), S.ACCEPTED)
-    suggestion = suggestion_escalate(suggestion=suggestion, by=world.staff)
-    assert suggestion.escalated_to == world.county and suggestion.status == S.SUBMITTED
+    # The county's staff pass a township's item to the city, one level above their own.
     suggestion = suggestion_escalate(suggestion=suggestion, by=world.staff, note="涉及市级事权")
-    assert suggestion.escalated_to == world.city
+    assert suggestion.escalated_to == world.city and suggestion.status == S.SUBMITTED
     assert notified(NotificationKind.NOTICE, suggestion=suggestion) >= {world.city_staff.username}
     # The county no longer handles it; the city does.
     with pytest.raises(ActionNotPermitted):

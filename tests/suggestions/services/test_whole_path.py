@@ -31,7 +31,7 @@ def test_a_voters_opinion_goes_all_the_way_from_submission_to_publication(world)
     assert opinion.status == S.SUBMITTED and opinion.source == Source.PUBLIC
     opinion = suggestion_accept(suggestion=opinion, by=world.staff, note="受理")
     opinion = suggestion_assign(
-        suggestion=opinion, by=world.staff, route="township", lead_unit=world.unit, co_units=[world.co_unit],
+        suggestion=opinion, by=world.staff, route="district", lead_unit=world.unit, co_units=[world.co_unit],
         requirements="一个月内答复",
     )
     assert opinion.status == S.ASSIGNED

@@ -134,7 +134,7 @@ def book(changzhi) -> Book:
 
 COUNTY_2025 = {
     # A B C D E F G H J K M (not I, L, N, O)
-    "collected": 11, "deputy_suggestions": 0, "declined": 2, "merged": 1,
+    "collected": 11, "deputy_suggestions": 0, "in_session": 0, "interim": 0, "declined": 2, "merged": 1,
     "accepted": 7,  # A B C D G J K
     "on_spot": 1,  # J
     "assigned": 6,  # A B C D G K

@@ -126,7 +126,7 @@ def test_the_schema_documents_it_without_warnings(client):
     assert response.status_code == 200
     schema = response.json()
     operation = schema["paths"]["/api/v1/stats/summary/"]["get"]
-    assert {p["name"] for p in operation["parameters"]} == {"region", "period_start", "period_end"}
+    assert {p["name"] for p in operation["parameters"]} == {"region", "period_start", "period_end", "period"}
     assert {"200", "400", "401", "403", "404"} <= set(operation["responses"])
     fields = schema["components"]["schemas"]["StatsSummary"]["properties"]
     assert {"collected", "assigned", "replied", "on_time", "overdue", "fed_back", "feedback_rate",

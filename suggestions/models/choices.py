@@ -118,6 +118,10 @@ class Action(models.TextChoices):
     PUBLISH = "publish", _("公示")
     FOLLOW_UP = "follow_up", _("回头看")
     REMIND = "remind", _("到期提醒")
+    # The voter's own rating by tracking code (no account), and staff sending an item back
+    # for re-handling after it (the same re-handling as an unsatisfied evaluation).
+    VOTER_RATE = "voter_rate", _("群众评价")
+    REHANDLE = "rehandle", _("退回重办")
 
 
 class Rating(models.TextChoices):
@@ -148,6 +152,8 @@ class NotificationKind(models.TextChoices):
     REHANDLE = "rehandle", _("重新办理")
     EVALUATED = "evaluated", _("已评价")
     NOTICE = "notice", _("通知")
+    VOTER_UNSATISFIED = "voter_unsatisfied", _("群众不满意")
+    VOTER_LETTER = "voter_letter", _("群众来信")
 
 
 class StatPeriod(models.TextChoices):

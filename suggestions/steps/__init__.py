@@ -50,6 +50,8 @@ class Step:
     api_request: Any = None
     #: the API's parsers when the step takes files
     parsers: tuple = ()
+    #: on forms, the values a field starts with, from the object (公示: the masked preview)
+    initial: Callable[[Any, Any], dict] | None = None
 
     @property
     def label(self) -> str:

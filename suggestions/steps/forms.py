@@ -111,7 +111,8 @@ def form_field(field: serializers.Field, name: str, queryset=None) -> forms.Fiel
 def step_form(step: Step, *, obj, request, data=None, files=None, prefix: str | None = None) -> StepForm:
     """The form for `step` on `obj`, as `request.user` sees it (their choices, in scope)."""
     serializer = step.input(context={"request": request, "target": obj})
-    form = StepForm(data, files, step=step, prefix=prefix)
+    initial = step.initial(obj, request.user) if step.initial is not None and data is None else None
+    form = StepForm(data, files, step=step, prefix=prefix, initial=initial)
     for name, field in serializer.fields.items():
         if field.read_only:
             continue

@@ -8,6 +8,7 @@ from liaison.api.parsers import DepthLimitedJSONParser
 from liaison.models import Role, User
 from liaison.regions import lineage
 from suggestions.models import Action
+from suggestions.redaction import publish_preview
 from suggestions.selectors import unit_list
 from suggestions.services import closing, handling, intake, oversight
 from suggestions.steps import ASSIGNMENT, SUGGESTION, Step
@@ -26,6 +27,13 @@ def _leaders_above(suggestion, user):
     return User.objects.filter(
         role=Role.LEADER, is_active=True, region_id__in=lineage(suggestion.handling_region_id)
     ).order_by("region_id", "username")
+
+
+def _publish_preview(suggestion, user):
+    if suggestion.public_title:
+        return {"public_title": suggestion.public_title, "public_content": suggestion.public_content}
+    preview = publish_preview(suggestion)
+    return {"public_title": preview.title, "public_content": preview.content}
 
 
 STEPS: dict[str, Step] = {
@@ -80,8 +88,15 @@ STEPS: dict[str, Step] = {
              confirm=_("不经评价直接办结？"), description="replied → closed，不经评价（仅工作人员）"),
         Step(Action.FEEDBACK, SUGGESTION, i.FeedbackBodySerializer, closing.suggestion_feedback,
              confirm=_("记录已把结果告知群众？"), description="记录已将结果告知群众（计入反馈率）；已答复、已办结时可用"),
-        Step(Action.PUBLISH, SUGGESTION, i.EmptySerializer, closing.suggestion_publish,
-             confirm=_("公开公示此事项的办理结果？"), description="已办结的意见建议公开公示"),
+        Step(Action.PUBLISH, SUGGESTION, i.PublishSerializer, closing.suggestion_publish,
+             confirm=_("按以下标题和内容公开公示此事项的办理结果？请确认已隐去个人信息。"), initial=_publish_preview,
+             description=(
+                 "已办结，或已答复且已反馈的事项公开公示，公开 public_title、public_content"
+                 "（先用 GET publish-preview/ 取打码后的预览，核对修改后提交；留空则公开预览内容）"
+             )),
+        Step(Action.REHANDLE, SUGGESTION, i.RehandleSerializer, closing.suggestion_rehandle,
+             confirm=_("退回重新办理？主办单位将获得新的办理期限。"),
+             description="群众评价不满意后，工作人员核实后退回重办：replied/closed → handling（主办单位重新办理），即办的 → accepted"),
     )
 }
 

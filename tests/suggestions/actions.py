@@ -11,6 +11,7 @@ from suggestions.services.closing import (
     suggestion_evaluate,
     suggestion_feedback,
     suggestion_publish,
+    suggestion_rehandle,
 )
 from suggestions.services.handling import (
     assignment_contact,
@@ -31,7 +32,7 @@ from suggestions.services.oversight import bundle_create, suggestion_supervise, 
 
 STATE_CHANGING = {
     Action.ACCEPT, Action.DECLINE, Action.RESOLVE_ON_SPOT, Action.MERGE, Action.CONVERT, Action.ESCALATE,
-    Action.ASSIGN, Action.EVALUATE, Action.CLOSE,
+    Action.ASSIGN, Action.EVALUATE, Action.CLOSE, Action.REHANDLE,
 }
 
 
@@ -74,6 +75,8 @@ def perform(world, action: str, obj, user):
         return suggestion_feedback(suggestion=obj, by=user, channel="phone", note="电话告知")
     if action == Action.PUBLISH:
         return suggestion_publish(suggestion=obj, by=user)
+    if action == Action.REHANDLE:
+        return suggestion_rehandle(suggestion=obj, by=user, reason="群众评价不满意，核实后退回重办")
     if action == Action.FOLLOW_UP:
         follow_up = FollowUp.objects.create(suggestion=obj, review_on=timezone.localdate())
         return follow_up_complete(follow_up=follow_up, by=user, note="已落实")

@@ -64,6 +64,8 @@ def snapshot(suggestion: Suggestion) -> tuple:
 def expected_allowed(status: str, action: str) -> bool:
     if status == Status.MERGED and action == Action.FEEDBACK:
         return False  # allowed only once the suggestion it went into is answered (tested below)
+    if status == Status.REPLIED and action == Action.PUBLISH:
+        return False  # allowed only once fed back (tests/suggestions/services/test_voters.py)
     return action in SUGGESTION_TRANSITIONS[status]
 
 
@@ -111,6 +113,7 @@ ROLE_STATE = {
     Action.FEEDBACK: Status.CLOSED,
     Action.PUBLISH: Status.CLOSED,
     Action.FOLLOW_UP: Status.REPLIED,
+    Action.REHANDLE: Status.REPLIED,
 }
 STAFF_ONLY = {"staff", "city_staff"}
 ALLOWED_ROLES = {action: STAFF_ONLY for action in ROLE_STATE}

@@ -2,7 +2,16 @@ from django.urls import path, re_path
 
 from suggestions.steps import ASSIGNMENT, SUGGESTION
 from suggestions.steps.table import steps_on
-from suggestions.views import attachments, deputy, notifications, officer, public, staff, steps
+from suggestions.views import (
+    attachments,
+    deputy,
+    notifications,
+    officer,
+    public,
+    staff,
+    steps,
+    voters,
+)
 
 app_name = "suggestions"
 
@@ -18,6 +27,7 @@ urlpatterns = [
     path("opinion/done/", public.opinion_done, name="opinion_done"),
     path("track/", public.track, name="track"),
     path("track/<str:code>/", public.track_detail, name="track_detail"),
+    path("track/<str:code>/rate/", public.track_rate, name="track_rate"),
     re_path(r"^track/(?P<code>[0-9A-Za-z]{6,16})/qr\.(?P<fmt>png|svg)$", public.track_qr, name="track_qr"),
     path("published/", public.published, name="published"),
     # deputies
@@ -29,6 +39,8 @@ urlpatterns = [
     path("work/suggestions/<int:pk>/", staff.suggestion_detail, name="detail"),
     re_path(rf"^work/suggestions/(?P<pk>[0-9]+)/(?P<action>{SUGGESTION_STEPS})/$", steps.suggestion_step, name="act"),
     path("work/review/", staff.review_queue, name="review_queue"),
+    path("work/voters/", voters.voter_feedback, name="voter_feedback"),
+    path("work/letters/", voters.letters, name="letters"),
     path("work/supervision/", staff.supervision, name="supervision"),
     # everyone signed in: reminders and notices
     path("work/notifications/", notifications.notifications, name="notifications"),

@@ -23,6 +23,7 @@ from suggestions import selectors, workflow
 from suggestions.calendar import WorkCalendar
 from suggestions.conf import route_deadline_days
 from suggestions.models import Action, Assignment, Route, Suggestion
+from suggestions.redaction import publish_preview
 from suggestions.steps import ASSIGNMENT, SUGGESTION, Step, allowed, perform
 from suggestions.steps.forms import step_form
 from suggestions.steps.table import STEPS, steps_on
@@ -69,7 +70,10 @@ def _item(step: Step, obj, form) -> dict:
     return {"name": step.action, "label": step.label, "confirm": step.confirm, "form": form, "url": step_url(step, obj)}
 
 
-def _extra_context(step: Step) -> dict:
+def _extra_context(step: Step, obj=None) -> dict:
+    if step.action == Action.PUBLISH and isinstance(obj, Suggestion):
+        # The form starts with the masked preview (the step's `initial`); say what was masked.
+        return {"publish_masked": len(publish_preview(obj).found)}
     if step.action != Action.ASSIGN:
         return {}
     calendar, today = WorkCalendar(), timezone.localdate()
@@ -115,7 +119,7 @@ def _take(request, pk: int, action: str, kind: str):
         "form": form,
         "back": back,
         "next": safe_next(request, ""),
-        **_extra_context(step),
+        **_extra_context(step, obj),
     }
     return render(request, "suggestions/step.html", context, status=400 if request.method == "POST" else 200)
 

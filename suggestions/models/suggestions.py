@@ -81,13 +81,13 @@ class Suggestion(models.Model):
     submitter_name = models.CharField(_("提出人"), max_length=50, blank=True)
     submitter_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     submitter_email = models.EmailField(
-        _("电子邮箱"), max_length=100, blank=True, help_text=_("选填：提交回执和答复通知也发到此邮箱。")
+        _("电子邮箱"), max_length=100, blank=True, default="", db_default="", help_text=_("选填：提交回执和答复通知也发到此邮箱。")
     )
     # "办理单位可以联系我": the lead unit's officers see the voter's name and phone while they
     # handle the item (suggestions/privacy.py); without it, nobody outside staff and the
     # receiving deputies does.
     contact_consent = models.BooleanField(
-        _("同意办理单位联系"), default=False, help_text=_("提出人勾选“办理单位可以联系我”。")
+        _("同意办理单位联系"), default=False, db_default=False, help_text=_("提出人勾选“办理单位可以联系我”。")
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("录入账号"), on_delete=models.SET_NULL,
@@ -134,8 +134,8 @@ class Suggestion(models.Model):
     published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
     # What 公示 shows instead of the voter's own words: checked (personal data masked,
     # suggestions/redaction.py) and edited by staff when publishing.
-    public_title = models.CharField(_("公示标题"), max_length=200, blank=True)
-    public_content = models.TextField(_("公示内容"), blank=True)
+    public_title = models.CharField(_("公示标题"), max_length=200, blank=True, default="", db_default="")
+    public_content = models.TextField(_("公示内容"), blank=True, default="", db_default="")
     fed_back_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("提交时间"), default=timezone.now, db_index=True)

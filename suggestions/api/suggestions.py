@@ -152,6 +152,9 @@ class SuggestionSerializer(serializers.ModelSerializer):
     evaluations = EvaluationSerializer(many=True, read_only=True, help_text=_("历次评价"))
     feedbacks = FeedbackSerializer(many=True, read_only=True, help_text=_("结果反馈记录"))
     attachments = AttachmentSerializer(many=True, read_only=True)
+    submitter_email = serializers.CharField(
+        read_only=True, help_text=_("提出人的电子邮箱：与姓名、电话同一规则，无权查看者为空字符串")
+    )
 
     class Meta:
         model = Suggestion

@@ -120,3 +120,14 @@ def test_the_results_page_shows_only_the_public_text(client, world):
     assert "张三家门口路灯" not in page and "13812345678" not in page
     # The voter's own words are not searchable either.
     assert "路灯不亮" not in page_text(client.get(reverse("suggestions:published"), {"q": "13812345678"}))
+
+
+def test_a_deputy_records_the_voters_consent_at_a_reception(deputy_client, world):
+    from tests.suggestions.views.test_deputy import _reception_post
+
+    issues = [
+        {"title": "路灯不亮", "content": "太东大街路灯坏了。", "submitter_phone": "13812345678", "contact_consent": "on"},
+        {"title": "垃圾清运不及时", "content": "小区垃圾三天没人收。"},
+    ]
+    deputy_client.post(reverse("suggestions:reception_new"), _reception_post(world["station"], issues))
+    assert dict(Suggestion.objects.values_list("title", "contact_consent")) == {"路灯不亮": True, "垃圾清运不及时": False}

@@ -88,13 +88,22 @@ def voter_receipt(suggestion: Suggestion) -> list[OutboundMessage]:
 
 
 def voter_answered(suggestion: Suggestion) -> list[OutboundMessage]:
-    """答复通知: the opinion was answered (the lead unit's reply, or 代表即办); once per reply round."""
-    if suggestion.kind != "opinion":
-        return []
-    text = _("【人大代表联络站】您反映的意见（查询码 %(code)s）已答复，请查看答复并评价：%(url)s") % {
-        "code": suggestion.code, "url": track_address(suggestion.code)}
-    return _to_voter(suggestion, kind=MessageKind.ANSWERED, key=f"answered:{suggestion.pk}:{suggestion.rehandle_count}",
-                     subject=_("您的意见已答复（查询码 %(code)s）") % {"code": suggestion.code}, text=text)
+    """答复通知: the item was answered (the lead unit's reply, or 代表即办); once per reply round.
+    The voters of opinions merged into it (并案, 转为闭会建议) hear it too, by their own code."""
+    rows = []
+    for voter_item in [suggestion, *suggestion.merged.filter(kind="opinion")]:
+        if voter_item.kind != "opinion":
+            continue
+        # Only the item's own voter rates its reply; a merged opinion's voter reads it.
+        words = _("【人大代表联络站】您反映的意见（查询码 %(code)s）已答复，请查看答复并评价：%(url)s") if voter_item is suggestion \
+            else _("【人大代表联络站】您反映的意见（查询码 %(code)s）已答复，请查看答复：%(url)s")
+        text = words % {"code": voter_item.code, "url": track_address(voter_item.code)}
+        rows += _to_voter(
+            voter_item, kind=MessageKind.ANSWERED,
+            key=f"answered:{voter_item.pk}:{suggestion.pk}:{suggestion.rehandle_count}",
+            subject=_("您的意见已答复（查询码 %(code)s）") % {"code": voter_item.code}, text=text,
+        )
+    return rows
 
 
 def deputy_letter(suggestion: Suggestion, deputy) -> OutboundMessage | None:

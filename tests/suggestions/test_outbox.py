@@ -215,3 +215,16 @@ def test_a_gateway_answering_500_leaves_the_message_failed_in_the_outbox(world, 
     assert deliver_outbox() == {"sent": 0, "failed": 1}
     assert OutboundMessage.objects.get(suggestion=suggestion).state == MessageState.FAILED
     assert len(gateway.received) == 1
+
+
+
+def test_the_voter_of_a_merged_opinion_hears_by_their_own_code(world):
+    from suggestions.services.intake import suggestion_merge
+
+    target = world.submit()
+    merged = suggestion_merge(suggestion=world.submit(submitter_phone="13900003333"), by=world.staff, into=target,
+                              note="同一问题")
+    world.drive(target, Status.REPLIED)
+    message = OutboundMessage.objects.get(suggestion=merged, kind=MessageKind.ANSWERED)
+    assert message.recipient == "13900003333" and merged.code in message.body and target.code not in message.body
+    assert OutboundMessage.objects.filter(suggestion=target, kind=MessageKind.ANSWERED).count() == 1

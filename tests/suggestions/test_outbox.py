@@ -228,3 +228,46 @@ def test_the_voter_of_a_merged_opinion_hears_by_their_own_code(world):
     message = OutboundMessage.objects.get(suggestion=merged, kind=MessageKind.ANSWERED)
     assert message.recipient == "13900003333" and merged.code in message.body and target.code not in message.body
     assert OutboundMessage.objects.filter(suggestion=target, kind=MessageKind.ANSWERED).count() == 1
+
+
+class SlowRecordingBackend:
+    """Sends slowly, so a second worker runs while the first holds its message."""
+
+    def send(self, phone, text):
+        import time
+
+        time.sleep(0.2)
+        SENT.append((phone, text))
+
+
+@pytest.mark.postgres
+def test_two_workers_at_once_send_each_message_once(transactional_db, world, settings, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to lose")
+    monkeypatch.setattr("suggestions.outbox._enqueue", lambda: None)
+    monkeypatch.setattr("suggestions.notify._enqueue_delivery", lambda: None)
+    settings.LIAISON = {**settings.LIAISON, "SMS_BACKEND": "tests.suggestions.test_outbox.SlowRecordingBackend"}
+    SENT.clear()
+    for n in range(4):
+        public_opinion(world, deputies=[], submitter_phone=f"1390000{n:04d}")
+    results, errors = [], []
+
+    def work():
+        try:
+            results.append(outbox.deliver_due())
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors and len(results) == 2
+    assert sum(r.sent for r in results) == 4 and len(SENT) == 4
+    assert len({phone for phone, _text in SENT}) == 4  # each once
+    assert set(OutboundMessage.objects.values_list("state", flat=True)) == {MessageState.SENT}

@@ -131,3 +131,12 @@ def test_a_deputy_records_the_voters_consent_at_a_reception(deputy_client, world
     ]
     deputy_client.post(reverse("suggestions:reception_new"), _reception_post(world["station"], issues))
     assert dict(Suggestion.objects.values_list("title", "contact_consent")) == {"路灯不亮": True, "垃圾清运不及时": False}
+
+
+def test_the_item_page_says_whether_the_voter_agreed_to_be_contacted(staff_client, world):
+    from tests.suggestions.views.pages import submitted
+
+    agreed = submitted(world, contact_consent=True)
+    not_agreed = submitted(world, title="另一件")
+    assert "提出人同意办理单位联系" in page_text(staff_client.get(reverse("suggestions:detail", args=[agreed.pk])))
+    assert "提出人未同意办理单位直接联系" in page_text(staff_client.get(reverse("suggestions:detail", args=[not_agreed.pk])))

@@ -148,3 +148,16 @@ def test_stats_summary_gives_the_voters_satisfaction_beside_the_deputies(world, 
     body = api_for(world.staff).get(f"{API}/stats/summary/", {"region": world.county.code}).json()
     assert (body["evaluated"], body["satisfaction_rate"]) == (1, 1.0)
     assert (body["voter_evaluated"], body["voter_satisfied"], body["voter_satisfaction_rate"]) == (2, 1, 0.5)
+
+
+def test_staff_filter_the_items_a_voter_rated_unsatisfied(world, api_for):
+    from suggestions.services.voters import voter_rate
+
+    unsatisfied = world.drive(world.submit(), Status.REPLIED)
+    voter_rate(suggestion=unsatisfied, rating="unsatisfied", comment="没修好", phone_last4="1111")
+    satisfied = world.drive(world.submit(), Status.REPLIED)
+    voter_rate(suggestion=satisfied, rating="satisfied", phone_last4="1111")
+    rows = api_for(world.staff).get(f"{API}/suggestions/", {"voter_unsatisfied": "true"}).json()["results"]
+    assert [r["id"] for r in rows] == [unsatisfied.pk]
+    rows = api_for(world.staff).get(f"{API}/suggestions/", {"voter_unsatisfied": "false"}).json()["results"]
+    assert unsatisfied.pk not in [r["id"] for r in rows] and satisfied.pk in [r["id"] for r in rows]

@@ -28,8 +28,12 @@ cohort AS (
     SELECT * FROM suggestions_suggestion
     WHERE created_at >= %(lo)s AND created_at < %(hi)s
 ),
-best AS (
-    SELECT e.suggestion_id, MAX(CASE e.rating WHEN 'satisfied' THEN 3 WHEN 'basically_satisfied' THEN 2 ELSE 1 END) AS best
+best AS (  -- the deputies' best rating, and the voter's (an evaluation without a deputy)
+    SELECT e.suggestion_id,
+           MAX(CASE WHEN e.deputy_id IS NULL THEN NULL
+                    WHEN e.rating = 'satisfied' THEN 3 WHEN e.rating = 'basically_satisfied' THEN 2 ELSE 1 END) AS best,
+           MAX(CASE WHEN e.deputy_id IS NOT NULL THEN NULL
+                    WHEN e.rating = 'satisfied' THEN 3 WHEN e.rating = 'basically_satisfied' THEN 2 ELSE 1 END) AS voter_best
     FROM suggestions_evaluation e JOIN cohort c ON c.id = e.suggestion_id
     GROUP BY e.suggestion_id
 ),
@@ -37,7 +41,7 @@ base AS (
     SELECT s.region_id AS region, s.station_id AS station, st.region_id AS station_region, s.category_id AS category,
            a.unit_id AS unit, u.region_id AS unit_region, sd.deputy_id AS deputy, d.region_id AS deputy_region,
            s.kind, s.session, s.converted_from_id, s.status, s.route, s.supervision, s.result, s.rehandle_count, s.fed_back_at, s.replied_at,
-           b.best, a.status AS lead_status, a.deadline,
+           b.best, b.voter_best, a.status AS lead_status, a.deadline,
            (s.created_at AT TIME ZONE %(tz)s)::date AS created,
            (s.replied_at AT TIME ZONE %(tz)s)::date AS replied_day,
            (s.closed_at AT TIME ZONE %(tz)s)::date AS closed_day,
@@ -81,6 +85,8 @@ f AS (  -- one narrow row per suggestion: group keys, 0/1 flags, working-day spa
            COALESCE(best = 3, false)::int AS satisfied,
            COALESCE(best = 2, false)::int AS basically_satisfied,
            COALESCE(best = 1, false)::int AS unsatisfied,
+           (voter_best IS NOT NULL)::int AS voter_evaluated,
+           COALESCE(voter_best >= 2, false)::int AS voter_satisfied,
            (supervision <> 'none')::int AS supervised,
            (supervision = 'key')::int AS key_supervised,
            (rehandle_count > 0)::int AS rehandled,
@@ -105,7 +111,8 @@ SELECT p.period, GROUPING(r2, r4, r6, r9, station, unit, deputy, category) AS gr
        SUM(closed) AS closed, SUM(fed_back) AS fed_back, SUM(result_a) AS result_a, SUM(result_b) AS result_b,
        SUM(result_c) AS result_c, SUM(result_d) AS result_d, SUM(evaluated) AS evaluated,
        SUM(satisfied) AS satisfied, SUM(basically_satisfied) AS basically_satisfied,
-       SUM(unsatisfied) AS unsatisfied, SUM(supervised) AS supervised, SUM(key_supervised) AS key_supervised,
+       SUM(unsatisfied) AS unsatisfied, SUM(voter_evaluated) AS voter_evaluated,
+       SUM(voter_satisfied) AS voter_satisfied, SUM(supervised) AS supervised, SUM(key_supervised) AS key_supervised,
        SUM(rehandled) AS rehandled,
        COALESCE(SUM(assign_days), 0) AS assign_days_sum, COUNT(assign_days) AS assign_days_n,
        COALESCE(SUM(handle_days), 0) AS handle_days_sum, COUNT(handle_days) AS handle_days_n,

@@ -16,7 +16,7 @@ from stations.api import RegionViewSet, StationViewSet
 from suggestions.api.assignments import AssignmentViewSet
 from suggestions.api.notifications import NotificationViewSet
 from suggestions.api.oversight import BundleViewSet, FollowUpViewSet
-from suggestions.api.public import PublicOpinionView, PublicTrackView
+from suggestions.api.public import PublicOpinionView, PublicRateView, PublicTrackView
 from suggestions.api.suggestions import SuggestionViewSet
 from suggestions.api.units import UnitViewSet
 from suggestions.stats.api import StatsSummaryView
@@ -43,6 +43,7 @@ v1 = [
     path("stats/summary/", StatsSummaryView.as_view(), name="stats-summary"),
     path("public/opinions/", PublicOpinionView.as_view(), name="public-opinions"),
     path("public/track/<str:code>/", PublicTrackView.as_view(), name="public-track"),
+    path("public/track/<str:code>/rate/", PublicRateView.as_view(), name="public-track-rate"),
     path("", include(router.urls)),
 ]
 

@@ -212,6 +212,11 @@ CELERY_BEAT_SCHEDULE["suggestions-deliver-notifications"] = {
     "task": "suggestions.tasks.deliver_notifications",
     "schedule": crontab(minute="*/5"),
 }
+# Messages to voters and deputies (suggestions/outbox.py): enqueued on commit, and swept here.
+CELERY_BEAT_SCHEDULE["suggestions-deliver-outbox"] = {
+    "task": "suggestions.tasks.deliver_outbox",
+    "schedule": crontab(minute="*/2"),
+}
 # Statistics: the snapshot of the day that just ended, then the workbooks e-mailed to staff.
 CELERY_BEAT_SCHEDULE["suggestions-build-stats"] = {
     "task": "suggestions.tasks.build_stats_nightly",
@@ -256,6 +261,8 @@ REST_FRAMEWORK = {
         "public": os.environ.get("LIAISON_THROTTLE_PUBLIC", "20/hour"),
         # Lookups by tracking code (API public/track/ and the /track/ pages), per client address.
         "track": os.environ.get("LIAISON_THROTTLE_TRACK", "60/hour"),
+        # A voter's rating by tracking code (API public/track/{code}/rate/ and the tracking page).
+        "voter_rate": os.environ.get("LIAISON_THROTTLE_VOTER_RATE", "10/hour"),
     },
     "COERCE_DECIMAL_TO_STRING": False,
     "DATETIME_FORMAT": "iso-8601",
@@ -405,6 +412,13 @@ LIAISON = {
     "DEADLINE_MAX_DAYS": int(os.environ.get("LIAISON_DEADLINE_MAX_DAYS", "730")),
     # Dotted path of the SMS backend (a class with send(phone, text)); the default only logs.
     "SMS_BACKEND": os.environ.get("LIAISON_SMS_BACKEND", "suggestions.notify.LoggingSmsBackend"),
+    # suggestions.sms.FileSmsBackend's file (default var/sms.log); the production gateway
+    # (suggestions.sms.HttpGatewaySmsBackend): POST JSON {phone, text} with a Bearer key.
+    "SMS_FILE_PATH": os.environ.get("LIAISON_SMS_FILE_PATH", ""),
+    "SMS_GATEWAY_URL": os.environ.get("LIAISON_SMS_GATEWAY_URL", ""),
+    "SMS_GATEWAY_KEY": os.environ.get("LIAISON_SMS_GATEWAY_KEY", ""),
+    # Messages to voters and deputies (the outbox): tries before one stays failed.
+    "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("LIAISON_OUTBOX_MAX_ATTEMPTS", "5")),
     # The e-mail/SMS outbox skips notices older than this (e.g. an address added much later).
     "NOTIFY_MAX_AGE_HOURS": int(os.environ.get("LIAISON_NOTIFY_MAX_AGE_HOURS", "72")),
     # --- statistics (suggestions/stats/; every suggestions default is in suggestions/conf.py)

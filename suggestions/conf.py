@@ -30,6 +30,15 @@ DEFAULTS = {
     "DEADLINE_MAX_DAYS": 730,
     "SMS_BACKEND": "suggestions.notify.LoggingSmsBackend",
     "NOTIFY_MAX_AGE_HOURS": 72,
+    # SMS backends (suggestions/sms.py): the file backend's file, the production gateway.
+    "SMS_FILE_PATH": "",
+    "SMS_GATEWAY_URL": "",
+    "SMS_GATEWAY_KEY": "",
+    "SMS_GATEWAY_TIMEOUT_SECONDS": 10,
+    # Messages to voters and deputies (suggestions/outbox.py): tries before a message stays
+    # failed, and the wait before the next try (doubling each time).
+    "OUTBOX_MAX_ATTEMPTS": 5,
+    "OUTBOX_RETRY_SECONDS": 60,
     # --- statistics (suggestions/stats/)
     # Daily snapshots older than this are pruned, except each month's last day (trends).
     "STATS_KEEP_DAILY_DAYS": 62,

@@ -1,7 +1,7 @@
 """FilterSets for the suggestions app, shared by the API and the HTML lists."""
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from liaison.filters import BooleanFilter, IdFilter, RegionSubtreeFilter, SearchFilter
@@ -9,8 +9,10 @@ from suggestions.models import (
     Assignment,
     AssignmentRole,
     AssignmentStatus,
+    Evaluation,
     Notification,
     NotificationKind,
+    Rating,
     Session,
     Status,
     Suggestion,
@@ -75,12 +77,16 @@ class SuggestionFilter(_OverdueFilters):
         field_name="created_at", lookup_expr="date__lte", label=_("提交日期不晚于（YYYY-MM-DD，含当天）")
     )
     q = SearchFilter(search_fields=("code", "title", "content", "submitter_name"), label=_("关键词：查询码、标题、内容、提出人"))
+    voter_unsatisfied = BooleanFilter(
+        method="filter_voter_unsatisfied",
+        label=_("true：提出人凭查询码对本次答复评价为不满意、待工作人员核实（可退回重办）的事项"),
+    )
 
     class Meta:
         model = Suggestion
         fields = [
             "status", "kind", "category", "region", "station", "unit", "deputy", "overdue", "overdue_tier",
-            "supervision", "session", "created_after", "created_before", "q",
+            "supervision", "session", "created_after", "created_before", "q", "voter_unsatisfied",
         ]
 
     def filter_unit(self, queryset, name, value):
@@ -93,6 +99,15 @@ class SuggestionFilter(_OverdueFilters):
         if value is None:
             return queryset
         return queryset.filter(Exists(SuggestionDeputy.objects.filter(suggestion=OuterRef("pk"), deputy_id=value)))
+
+    def filter_voter_unsatisfied(self, queryset, name, value):
+        if value is None:
+            return queryset
+        unsatisfied = Evaluation.objects.filter(
+            suggestion=OuterRef("pk"), deputy__isnull=True, rating=Rating.UNSATISFIED, round=OuterRef("rehandle_count")
+        )
+        condition = Q(status__in=(Status.REPLIED, Status.CLOSED)) & Q(Exists(unsatisfied))
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
 
 class AssignmentFilter(_OverdueFilters):

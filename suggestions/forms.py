@@ -14,6 +14,7 @@ from deputies.models import Deputy
 
 from .models import (
     Category,
+    Rating,
     Route,
     Session,
 )
@@ -92,7 +93,16 @@ class OpinionForm(forms.Form):
         required=False,
         validators=[phone_validator],
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
-        help_text=_("选填。便于办理单位联系您、反馈结果；不会公开。"),
+        help_text=_("选填。用于接收查询码短信和答复通知；留了电话的，评价时须填写其后四位。不会公开。"),
+    )
+    submitter_email = forms.EmailField(
+        label=_("电子邮箱"), max_length=100, required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+        help_text=_("选填。查询码和答复通知也会发到这里；不会公开。"),
+    )
+    contact_consent = forms.BooleanField(
+        label=_("办理单位可以联系我"), required=False,
+        help_text=_("勾选后，办理期间主办单位的工作人员可以看到您的姓名和电话，以便联系您了解情况（每次查看都有记录）。"),
     )
     attachments = MultipleFileField(
         label=_("图片或文件"),
@@ -127,6 +137,17 @@ class TrackForm(forms.Form):
         return code
 
 
+class VoterRatingForm(forms.Form):
+    """The voter's rating of a reply on the tracking page (the API's public/track/{code}/rate/)."""
+
+    rating = forms.ChoiceField(label=_("您对答复满意吗？"), choices=Rating.choices, widget=forms.RadioSelect)
+    comment = _text(_("意见"), 1000, required=False, rows=3, help_text=_("选择“不满意”时请写明原因，工作人员会核实处理。"))
+    phone_last4 = forms.CharField(
+        label=_("提交时所留电话的后四位"), max_length=4, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{4}", "autocomplete": "off", "size": 6}),
+    )
+
+
 # --- deputies ---------------------------------------------------------------------------------
 
 
@@ -142,6 +163,7 @@ class IssueForm(forms.Form):
         label=_("五分类"), choices=Route.choices, required=False, widget=forms.RadioSelect,
         help_text=_("代表即办：保存后在接待记录中点“代表即办”填写办理情况；上报处办：由工作人员转报上级。"),
     )
+    contact_consent = forms.BooleanField(label=_("反映人同意办理单位联系"), required=False)
 
 
 class BaseIssueFormSet(forms.BaseFormSet):

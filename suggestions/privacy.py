@@ -42,16 +42,6 @@ HANDLING_STATUSES = (Status.ASSIGNED, Status.HANDLING)
 STAFF, RECEIVING_DEPUTY, LEAD_OFFICER = "staff", "receiving_deputy", "lead_officer"
 
 
-def voter_agreed_to_contact(suggestion: Suggestion) -> bool:
-    """Whether the voter agreed that the handling unit may contact them ("办理单位可以联系我").
-
-    A suggestion records no such consent yet (no field on the model, no box on the forms), so
-    the answer is no and no unit officer sees a voter's name or phone. Once the consent is
-    recorded, this is the one place that reads it.
-    """
-    return False
-
-
 def _received_it(user, suggestion: Suggestion) -> bool:
     deputy_id = user_deputy_id(user)
     if deputy_id is None:
@@ -71,7 +61,8 @@ def _received_it(user, suggestion: Suggestion) -> bool:
 def _handles_it(user, suggestion: Suggestion) -> bool:
     if user.role != Role.UNIT_OFFICER or suggestion.status not in HANDLING_STATUSES:
         return False
-    if not voter_agreed_to_contact(suggestion):
+    # "办理单位可以联系我", ticked on the opinion form or recorded by whoever took the opinion.
+    if not suggestion.contact_consent:
         return False
     lead = next(
         (

@@ -394,6 +394,8 @@ PUBLIC_ACTIONS = frozenset(
         Action.CLOSE,
         Action.FEEDBACK,
         Action.PUBLISH,
+        Action.VOTER_RATE,
+        Action.REHANDLE,
     }
 )
 MAX_MERGE_HOPS = 10

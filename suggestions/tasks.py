@@ -64,3 +64,12 @@ def build_stats_workbook(job: str, region: str, day: str, period: str) -> dict:
     from .stats.workbook import export_job_run
 
     return export_job_run(job=job, region=region, date=datetime.date.fromisoformat(day), period=period)
+
+
+@shared_task(name="suggestions.tasks.deliver_outbox", acks_late=True)
+def deliver_outbox() -> dict:
+    """Send the messages to voters and deputies (suggestions/outbox.py): each once, failures retried."""
+    from .outbox import deliver_due
+
+    result = deliver_due()
+    return {"sent": result.sent, "failed": result.failed}

@@ -11,6 +11,7 @@ from suggestions.views import (
     public,
     staff,
     steps,
+    voters,
     workbench,
 )
 
@@ -28,6 +29,7 @@ urlpatterns = [
     path("opinion/done/", public.opinion_done, name="opinion_done"),
     path("track/", public.track, name="track"),
     path("track/<str:code>/", public.track_detail, name="track_detail"),
+    path("track/<str:code>/rate/", public.track_rate, name="track_rate"),
     re_path(r"^track/(?P<code>[0-9A-Za-z]{6,16})/qr\.(?P<fmt>png|svg)$", public.track_qr, name="track_qr"),
     path("published/", public.published, name="published"),
     # deputies
@@ -39,6 +41,8 @@ urlpatterns = [
     path("work/suggestions/<int:pk>/", staff.suggestion_detail, name="detail"),
     re_path(rf"^work/suggestions/(?P<pk>[0-9]+)/(?P<action>{SUGGESTION_STEPS})/$", steps.suggestion_step, name="act"),
     path("work/review/", staff.review_queue, name="review_queue"),
+    path("work/voters/", voters.voter_feedback, name="voter_feedback"),
+    path("work/letters/", voters.letters, name="letters"),
     path("work/supervision/", staff.supervision, name="supervision"),
     # the staff's workbench (every item, by the step it waits for), 回头看, 打捆督办, the 反馈单
     path("work/items/", workbench.worklist, name="worklist"),

@@ -23,6 +23,12 @@ Decisions the API contract leaves open, fixed here:
   `reopen` takes an item settled on the spot back to `accepted` (staff only).
 - A co-signer (附议) asked by the lead acts as `INVITEE` until they answer (`cosign`); only a
   confirmed co-signer is one of the suggestion's deputies (`DEPUTY`).
+- The voter rates the reply by tracking code (`voter_rate`, no account, so not in this table;
+  suggestions/services/voters.py); their 不满意 changes no state but is put in front of staff,
+  who may send the item back (`rehandle`, 退回重办: the unsatisfied evaluation's re-handling,
+  from `replied` or `closed`; a published item is withdrawn from 公示).
+- `publish` (公示) is allowed once `closed`, or `replied` and fed back (the service checks the
+  feedback).
 - `convert` (转为闭会建议) creates a new deputy's suggestion and marks the opinion `merged` into it,
   so the voter follows it by the old code; `escalate` (转报上级) hands the suggestion to the
   upper-level staff, who review it from `submitted`.
@@ -141,12 +147,17 @@ SUGGESTION_TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         Action.FEEDBACK: (S.REPLIED,),
         Action.FOLLOW_UP: (S.REPLIED,),
         Action.SIGN_OFF: (S.CLOSED,),
+        # 公示 once replied and fed back (抚州); the service checks the feedback.
+        Action.PUBLISH: (S.REPLIED,),
+        # 退回重办 after the voter's 不满意: the unsatisfied evaluation's re-handling, by staff.
+        Action.REHANDLE: (S.HANDLING, S.ACCEPTED),
     },
     S.CLOSED: {
         Action.FEEDBACK: (S.CLOSED,),
         Action.PUBLISH: (S.CLOSED,),
         Action.FOLLOW_UP: (S.CLOSED,),
         Action.SIGN_OFF: (S.CLOSED,),
+        Action.REHANDLE: (S.HANDLING, S.ACCEPTED),
     },
 }
 
@@ -203,6 +214,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.PUBLISH: frozenset({STAFF}),
     Action.FOLLOW_UP: frozenset({STAFF}),
     Action.SIGN_OFF: frozenset({STAFF}),
+    Action.REHANDLE: frozenset({STAFF}),
     Action.SIGN: frozenset({UNIT_OFFICER}),
     Action.RETURN: frozenset({UNIT_OFFICER}),
     Action.CONTACT: frozenset({UNIT_OFFICER}),

@@ -8,4 +8,4 @@ historical import). `shared_lists`: categories and the holiday table. `records`:
 bundles, notifications and events (read-only).
 """
 
-from suggestions.admin import records, shared_lists, suggestions, units  # noqa: F401
+from suggestions.admin import outbox, records, shared_lists, suggestions, units  # noqa: F401

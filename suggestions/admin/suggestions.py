@@ -99,12 +99,18 @@ class SuggestionAdmin(ScopedImportExportMixin, RoleScopedAdminMixin, admin.Model
     actions = ("accept_selected", "assign_selected", "publish_selected")
     fieldsets = (
         (None, {"fields": ("code", "kind", "status", "title", "content", "category", "region", "station", "reception")}),
-        (_("提出人"), {"fields": ("submitter_name", "submitter_phone", "submitted_by", "source", "session", "deputies_list")}),
+        (_("提出人"), {"fields": (
+            "submitter_name", "submitter_phone", "submitter_email", "contact_consent", "submitted_by", "source",
+            "session", "deputies_list",
+        )}),
         (_("办理"), {"fields": (
             "route_proposal", "route", "result", "replied_at", "rehandle_count", "supervision", "supervision_leader", "bundle",
             "merged_into", "converted_from", "escalated_to", "escalated_at",
         )}),
-        (_("办结与公示"), {"fields": ("closed_at", "fed_back_at", "is_public", "published_at", "created_at", "updated_at")}),
+        (_("办结与公示"), {"fields": (
+            "closed_at", "fed_back_at", "is_public", "published_at", "public_title", "public_content", "created_at",
+            "updated_at",
+        )}),
     )
 
     def get_readonly_fields(self, request, obj=None):

@@ -47,6 +47,12 @@ class SuggestionCreateSerializer(serializers.Serializer):
     reception = ScopedPrimaryKeyRelatedField(selector=reception_list, model=Reception, required=False, allow_null=True)
     submitter_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
     submitter_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, validators=[phone_format_public])
+    submitter_email = serializers.EmailField(max_length=100, required=False, allow_blank=True,
+                                             help_text=_("提出人的电子邮箱（选填）：回执和答复通知也发到此邮箱"))
+    contact_consent = serializers.BooleanField(
+        required=False, default=False,
+        help_text=_("提出人同意“办理单位可以联系我”：主办单位联络员在办理期间可看到其姓名和电话（每次查看留痕）"),
+    )
     deputies = ScopedPrimaryKeyRelatedField(
         selector=any_deputy, model=Deputy, many=True, required=False,
         help_text=_(

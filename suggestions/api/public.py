@@ -14,14 +14,16 @@ from rest_framework.views import APIView
 
 from deputies.models import Deputy
 from liaison.api.fields import ScopedPrimaryKeyRelatedField
+from liaison.api.schema import ERROR_RESPONSES
 from liaison.api.throttling import AddressRateThrottle
 from liaison.privacy import mask_name
 from stations.api import RegionCodeField
 from stations.models import Station
 from suggestions.api.base import ActionObjectMixin, phone_format_public
-from suggestions.models import Action, Category, Result, Status, SuggestionKind
+from suggestions.models import Action, Category, Rating, Result, Status, Suggestion, SuggestionKind
 from suggestions.selectors import active_categories, any_deputy, any_station, track
 from suggestions.services import intake
+from suggestions.services.voters import handling_for, voter_rate
 
 # What a code typed from a paper slip may look like; anything else is not a code (404).
 TRACKING_CODE_SHAPE = re.compile(r"^[0-9A-Za-z]{1,32}$")
@@ -65,6 +67,13 @@ class PublicOpinionSerializer(serializers.Serializer):
     deputy = ScopedPrimaryKeyRelatedField(selector=any_deputy, model=Deputy, required=False, allow_null=True, help_text=_("写给哪位代表"))
     submitter_name = serializers.CharField(max_length=50)
     submitter_phone = serializers.CharField(max_length=20, validators=[phone_format_public], help_text=_("用于告知办理结果，不会公开"))
+    submitter_email = serializers.EmailField(
+        max_length=100, required=False, allow_blank=True, help_text=_("选填：回执和答复通知也发到此邮箱，不会公开")
+    )
+    contact_consent = serializers.BooleanField(
+        required=False, default=False,
+        help_text=_("办理单位可以联系我：勾选后，主办单位的联络员在办理期间可看到姓名和电话（每次查看留痕）"),
+    )
 
     def validate(self, attrs):
         station, deputy = attrs.get("station"), attrs.get("deputy")
@@ -120,6 +129,8 @@ class PublicOpinionView(ActionObjectMixin, APIView):
             station=data.get("station"),
             submitter_name=data["submitter_name"],
             submitter_phone=data["submitter_phone"],
+            submitter_email=data.get("submitter_email", ""),
+            contact_consent=data.get("contact_consent", False),
             deputies=[data["deputy"]] if data.get("deputy") is not None else [],
         )
         return Response(
@@ -157,12 +168,27 @@ class TrackSerializer(serializers.Serializer):
     result = serializers.CharField(help_text=_("办理结果（A–D），未答复为空"))
     result_label = serializers.CharField()
     submitted_at = serializers.DateTimeField()
+    unit = serializers.CharField(help_text=_("主办单位名称，交办前为空"))
+    expected_on = serializers.DateField(allow_null=True, help_text=_("预计答复日期：主办单位的办理期限（按工作日计算），办理中才有"))
+    reply = serializers.CharField(help_text=_("答复内容（个人信息已打码），未答复为空"))
+    rating = serializers.ChoiceField(
+        choices=[("", "")] + list(Rating.choices), help_text=_("提出人对本次答复的评价，未评价为空")
+    )
+    rateable = serializers.BooleanField(help_text=_("现在可以评价（已答复且本次答复尚未评价）"))
+    needs_phone_last4 = serializers.BooleanField(help_text=_("评价时须填写提交时所留电话的后四位"))
     timeline = TimelineEntrySerializer(many=True)
 
 
 def _track_payload(view) -> dict:
     suggestion, current = view.suggestion, view.current
+    handling = handling_for(current, suggestion)
     return {
+        "unit": handling.unit,
+        "expected_on": handling.expected_on,
+        "reply": handling.reply,
+        "rating": handling.rating,
+        "rateable": handling.rateable,
+        "needs_phone_last4": handling.needs_phone,
         "code": suggestion.code,
         "kind": suggestion.kind,
         "title": suggestion.title,
@@ -207,3 +233,68 @@ class PublicTrackView(APIView):
         if view is None:
             raise NotFound(_("查询码不存在，请核对后重试。"))
         return Response(TrackSerializer(_track_payload(view)).data)
+
+
+class PublicRateThrottle(AddressRateThrottle):
+    """`POST public/track/{code}/rate/`: per address, at the `voter_rate` rate
+    (LIAISON_THROTTLE_VOTER_RATE), so the last four digits cannot be tried in bulk."""
+
+    scope = "voter_rate"
+
+
+class VoterRatingSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=Rating.choices, help_text=_("满意、基本满意或不满意"))
+    comment = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="",
+                                    help_text=_("评价意见；不满意时必填"))
+    phone_last4 = serializers.CharField(max_length=4, required=False, allow_blank=True, default="",
+                                        help_text=_("提交时留了电话的，填其后四位"))
+
+
+class VoterRatingResultSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    round = serializers.IntegerField(help_text=_("答复轮次：重新办理后的答复可再评价"))
+
+
+class PublicRateView(ActionObjectMixin, APIView):
+    """群众凭查询码评价答复（无需登录，限速）：每次答复只能评价一次；提交时留了电话的须填后四位。
+    不满意须写明原因，工作人员将核实并可退回重办。"""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [PublicRateThrottle]
+
+    def throttled(self, request, wait):
+        raise Throttled(wait, detail=str(_("评价过于频繁，请稍后再试。")))
+
+    @extend_schema(
+        operation_id="public_track_rate",
+        summary="群众评价答复",
+        request=VoterRatingSerializer,
+        responses={
+            201: VoterRatingResultSerializer,
+            400: ERROR_RESPONSES["400"],
+            403: ERROR_RESPONSES["403"],
+            404: ERROR_RESPONSES["404"],
+            409: ERROR_RESPONSES["409"],
+        },
+        examples=[
+            OpenApiExample("rate", value={"rating": "unsatisfied", "comment": "路灯修好两天又坏了", "phone_last4": "1111"},
+                           request_only=True),
+        ],
+        auth=[],
+        tags=["public"],
+    )
+    def post(self, request, code):
+        suggestion = (
+            Suggestion.objects.filter(code=code.strip().upper()).first() if TRACKING_CODE_SHAPE.match(code) else None
+        )
+        if suggestion is None:
+            raise NotFound(_("查询码不存在，请核对后重试。"))
+        serializer = VoterRatingSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        evaluation = voter_rate(suggestion=suggestion, **serializer.validated_data)
+        return Response(
+            {"code": suggestion.code, "rating": evaluation.rating, "round": evaluation.round},
+            status=status.HTTP_201_CREATED,
+        )

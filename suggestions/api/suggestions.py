@@ -20,8 +20,9 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from liaison.api.schema import ERROR_RESPONSES
 from stations.api import RegionCodeField
-from suggestions import workflow
+from suggestions import redaction, workflow
 from suggestions.api import batch
 from suggestions.api.assignments import AssignmentSerializer
 from suggestions.api.base import CONFLICT, OVERDUE_TIER_CHOICES, ActionObjectMixin
@@ -166,16 +167,20 @@ class SuggestionSerializer(serializers.ModelSerializer):
     evaluations = EvaluationSerializer(many=True, read_only=True, help_text=_("历次评价"))
     feedbacks = FeedbackSerializer(many=True, read_only=True, help_text=_("结果反馈记录"))
     attachments = AttachmentSerializer(many=True, read_only=True)
+    submitter_email = serializers.CharField(
+        read_only=True, help_text=_("提出人的电子邮箱：与姓名、电话同一规则，无权查看者为空字符串")
+    )
 
     class Meta:
         model = Suggestion
         fields = [
             "id", "code", "kind", "title", "content", "category", "category_name", "region", "region_name",
-            "station", "station_name", "reception", "submitter_name", "submitter_phone", "source", "session",
+            "station", "station_name", "reception", "submitter_name", "submitter_phone", "submitter_email",
+            "contact_consent", "source", "session",
             "deputies", "cosign_requests", "status", "route_proposal", "route", "supervision", "supervision_leader", "bundle", "merged_into",
             "merged_into_code", "converted_from", "escalated_to", "escalated_to_name", "escalated_at", "result", "deadline", "overdue_tier",
             "is_overdue", "rehandle_count", "replied_at", "closed_at", "signed_off_at", "fed_back_at", "is_public", "published_at",
-            "assignments", "events", "evaluation", "evaluations", "feedbacks", "attachments", "created_at",
+            "public_title", "public_content", "assignments", "events", "evaluation", "evaluations", "feedbacks", "attachments", "created_at",
             "updated_at",
         ]
         read_only_fields = fields
@@ -202,6 +207,8 @@ class SuggestionSerializer(serializers.ModelSerializer):
         user = getattr(request, "user", None)
         submitter = submitter_for(user, suggestion)
         data["submitter_name"], data["submitter_phone"] = submitter.name, submitter.phone
+        # The e-mail address follows the same rule as the phone; masked, it is not shown at all.
+        data["submitter_email"] = suggestion.submitter_email if submitter.full else ""
         return data
 
 
@@ -216,6 +223,23 @@ class SuggestionDetailSerializer(SuggestionSerializer):
     def get_allowed_actions(self, suggestion):
         request = self.context.get("request")
         return workflow.allowed_actions(suggestion, request.user) if request is not None else []
+
+
+class PublishPreviewSerializer(serializers.Serializer):
+    public_title = serializers.CharField(help_text=_("将公开的标题（个人信息已打码，可修改）"))
+    public_content = serializers.CharField(help_text=_("将公开的内容（个人信息已打码，可修改）"))
+    masked = serializers.ListField(
+        child=serializers.ChoiceField(choices=["id_number", "mobile", "landline", "address", "name"]),
+        help_text=_("已打码的内容类别，每处一项"),
+    )
+    can_publish = serializers.BooleanField(help_text=_("现在可以公示"))
+    is_public = serializers.BooleanField(help_text=_("已公示"))
+
+
+def workflow_allows(suggestion, user) -> bool:
+    if Action.PUBLISH not in workflow.allowed_actions(suggestion, user):
+        return False
+    return suggestion.status == "closed" or suggestion.fed_back_at is not None
 
 
 # --- suggestions/ ---------------------------------------------------------------------------------
@@ -287,6 +311,8 @@ class SuggestionViewSet(ActionObjectMixin, mixins.ListModelMixin, mixins.Retriev
             reception=data.get("reception"),
             submitter_name=data.get("submitter_name", ""),
             submitter_phone=data.get("submitter_phone", ""),
+            submitter_email=data.get("submitter_email", ""),
+            contact_consent=data.get("contact_consent", False),
             deputies=data.get("deputies", []),
             session=data.get("session", ""),
             route_proposal=data.get("route_proposal", ""),
@@ -310,6 +336,27 @@ class SuggestionViewSet(ActionObjectMixin, mixins.ListModelMixin, mixins.Retriev
         body = {key: value for key, value in request.data.items() if key != "suggestions"}
         result = batch.batch_assign(user=request.user, request=request, ids=data["suggestions"], data=body)
         return Response(BatchAssignResultSerializer(result).data)
+
+    @extend_schema(
+        summary="公示预览",
+        description=(
+            "公示（publish）前查看将公开的标题和内容：自动识别的姓名、手机号、固定电话、身份证号和门牌地址已打码，"
+            "可修改后作为 publish 的 public_title、public_content 提交。仅本区划工作人员；已办结，或已答复且已反馈时可公示。"
+        ),
+        responses={200: PublishPreviewSerializer, 403: ERROR_RESPONSES["403"], 404: ERROR_RESPONSES["404"]},
+        tags=["workflow"],
+    )
+    @action(detail=True, methods=["get"], url_path="publish-preview", url_name="publish-preview")
+    def publish_preview(self, request, pk=None):
+        suggestion = self.get_object()
+        if workflow.STAFF not in workflow.capacities(request.user, suggestion):
+            raise workflow.ActionNotPermitted(_("只有本区划的工作人员可以公示。"))
+        preview = redaction.publish_preview(suggestion)
+        return Response(PublishPreviewSerializer({
+            "public_title": preview.title, "public_content": preview.content, "masked": preview.found,
+            "can_publish": workflow_allows(suggestion, request.user),
+            "is_public": suggestion.is_public,
+        }).data)
 
     @extend_schema(
         summary="上传附件",

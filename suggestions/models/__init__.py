@@ -32,6 +32,7 @@ from .closing import Evaluation, Feedback, FollowUp
 from .events import Event, EventQuerySet, ImmutableError
 from .handling import Assignment, AssignmentQuerySet, Contact
 from .notifications import Holiday, Notification, Reminder
+from .outbox import MessageChannel, MessageKind, MessageState, OutboundMessage
 from .stats import (
     StatEvaluationFact,
     StatFact,
@@ -80,8 +81,12 @@ __all__ = [
     "FollowUp",
     "Holiday",
     "ImmutableError",
+    "MessageChannel",
+    "MessageKind",
+    "MessageState",
     "Notification",
     "NotificationKind",
+    "OutboundMessage",
     "Rating",
     "Reminder",
     "Result",

@@ -131,6 +131,10 @@ class Action(models.TextChoices):
     REQUEST_EXTENSION = "request_extension", _("申请延期")
     DECIDE_EXTENSION = "decide_extension", _("审批延期")
     REMIND = "remind", _("到期提醒")
+    # The voter's own rating by tracking code (no account), and staff sending an item back
+    # for re-handling after it (the same re-handling as an unsatisfied evaluation).
+    VOTER_RATE = "voter_rate", _("群众评价")
+    REHANDLE = "rehandle", _("退回重办")
 
 
 class Rating(models.TextChoices):
@@ -168,6 +172,8 @@ class NotificationKind(models.TextChoices):
     EVALUATED = "evaluated", _("已评价")
     NOTICE = "notice", _("通知")
     EXTENSION = "extension", _("延期申请")
+    VOTER_UNSATISFIED = "voter_unsatisfied", _("群众不满意")
+    VOTER_LETTER = "voter_letter", _("群众来信")
 
 
 class StatPeriod(models.TextChoices):

@@ -41,6 +41,11 @@ class StatFiguresMixin:
         return _rate(self.satisfied + self.basically_satisfied, self.evaluated)
 
     @property
+    def voter_satisfaction_rate(self):
+        """选民满意率: the voters' own ratings, apart from the deputies' (`satisfaction_rate`)."""
+        return _rate(self.voter_satisfied, self.voter_evaluated)
+
+    @property
     def reply_rate(self):
         return _rate(self.replied, self.accepted)
 
@@ -106,6 +111,8 @@ class StatSnapshot(StatFiguresMixin, models.Model):
     satisfied = _count(_("满意"))
     basically_satisfied = _count(_("基本满意"))
     unsatisfied = _count(_("不满意"))
+    voter_evaluated = models.PositiveIntegerField(_("群众已评价"), default=0, db_default=0)
+    voter_satisfied = models.PositiveIntegerField(_("群众满意"), default=0, db_default=0)
     supervised = _count(_("督办"))
     key_supervised = _count(_("重点督办"))
     rehandled = _count(_("重新办理"))
@@ -161,13 +168,15 @@ class StatWorkday(models.Model):
 
 
 class StatEvaluationFact(models.Model):
-    """A suggestion's best rating: 3 满意, 2 基本满意, 1 不满意 (only re-handling follows 不满意)."""
+    """A suggestion's best rating: 3 满意, 2 基本满意, 1 不满意 (only re-handling follows 不满意),
+    by its deputies (`best`) and by its voter (`voter_best`); None when that side gave none."""
 
     suggestion = models.OneToOneField(
         Suggestion, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False,
         db_column="f_suggestion", related_name="stat_evaluation_fact",
     )
-    best = models.IntegerField(db_column="f_best")
+    best = models.IntegerField(null=True, db_column="f_best")
+    voter_best = models.IntegerField(null=True, db_column="f_voter_best")
 
     class Meta:
         managed = False
@@ -206,6 +215,7 @@ class StatStage(models.Model):
     rehandled = models.IntegerField(db_column="f_rehandled")
     fed_back = models.IntegerField(db_column="f_fed_back")
     best_rating = models.IntegerField(null=True, db_column="f_best_rating")
+    voter_rating = models.IntegerField(null=True, db_column="f_voter_rating")
     lead_status = models.CharField(max_length=10, null=True, db_column="f_lead_status")  # noqa: DJ001 (no lead: NULL)
     lead_deadline = models.DateField(null=True, db_column="f_lead_deadline")
     created = _stat_day("f_created")
@@ -258,6 +268,8 @@ class StatFact(models.Model):
     satisfied = models.IntegerField(db_column="f_satisfied")
     basically_satisfied = models.IntegerField(db_column="f_basically_satisfied")
     unsatisfied = models.IntegerField(db_column="f_unsatisfied")
+    voter_evaluated = models.IntegerField(db_column="f_voter_evaluated")
+    voter_satisfied = models.IntegerField(db_column="f_voter_satisfied")
     supervised = models.IntegerField(db_column="f_supervised")
     key_supervised = models.IntegerField(db_column="f_key_supervised")
     rehandled = models.IntegerField(db_column="f_rehandled")

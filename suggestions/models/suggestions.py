@@ -90,6 +90,15 @@ class Suggestion(models.Model):
     )
     submitter_name = models.CharField(_("提出人"), max_length=50, blank=True)
     submitter_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    submitter_email = models.EmailField(
+        _("电子邮箱"), max_length=100, blank=True, default="", db_default="", help_text=_("选填：提交回执和答复通知也发到此邮箱。")
+    )
+    # "办理单位可以联系我": the lead unit's officers see the voter's name and phone while they
+    # handle the item (suggestions/privacy.py); without it, nobody outside staff and the
+    # receiving deputies does.
+    contact_consent = models.BooleanField(
+        _("同意办理单位联系"), default=False, db_default=False, help_text=_("提出人勾选“办理单位可以联系我”。")
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("录入账号"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="submitted_suggestions",
@@ -137,6 +146,10 @@ class Suggestion(models.Model):
     rehandle_count = models.PositiveSmallIntegerField(_("重新办理次数"), default=0)
     is_public = models.BooleanField(_("已公示"), default=False)
     published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
+    # What 公示 shows instead of the voter's own words: checked (personal data masked,
+    # suggestions/redaction.py) and edited by staff when publishing.
+    public_title = models.CharField(_("公示标题"), max_length=200, blank=True, default="", db_default="")
+    public_content = models.TextField(_("公示内容"), blank=True, default="", db_default="")
     fed_back_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     signed_off_at = models.DateTimeField(
@@ -170,7 +183,9 @@ class Suggestion(models.Model):
                 condition=~Q(status="closed") | Q(closed_at__isnull=False), name="sugg_closed_has_date"
             ),
             models.CheckConstraint(
-                condition=Q(is_public=False) | Q(status="closed"), name="sugg_public_only_when_closed"
+                # 公示 once closed, or once replied and fed back (抚州).
+                condition=Q(is_public=False) | Q(status="closed") | Q(status="replied", fed_back_at__isnull=False),
+                name="sugg_public_only_when_closed",
             ),
         ]
 

@@ -48,6 +48,7 @@ from suggestions.models import (
     Supervision,
     Unit,
 )
+from suggestions.privacy import submitter_for
 from suggestions.services.history import suggestion_import_historical
 
 _HISTORY_HELP = (
@@ -271,6 +272,13 @@ class SuggestionResource(LiaisonResource):
     @staticmethod
     def _date(value):
         return timezone.localtime(value).date().isoformat() if value else ""
+
+    def dehydrate_submitter_name(self, suggestion):
+        # The one rule (suggestions/privacy.py), as on every page and API field.
+        return submitter_for(self.user, suggestion).name
+
+    def dehydrate_submitter_phone(self, suggestion):
+        return submitter_for(self.user, suggestion).phone
 
     def dehydrate_source_no(self, suggestion):
         event = self._event(suggestion, Action.SUBMIT)

@@ -31,6 +31,7 @@ from suggestions.models import (
     SuggestionKind,
 )
 from suggestions.notify import notify
+from suggestions.redaction import publish_preview
 from suggestions.selectors import responsible_staff, unit_officers
 
 from .events import _link, _lock, _required_text, _set_status, _today, event_record
@@ -71,6 +72,10 @@ def suggestion_evaluate(
         deputy = by.deputy
     elif suggestion.kind == SuggestionKind.DEPUTY_SUGGESTION:
         raise ValidationError({"deputy": _("代表建议须由代表评价，请指定代表。")})
+    if deputy is None and Evaluation.objects.filter(
+        suggestion=suggestion, deputy__isnull=True, round=suggestion.rehandle_count
+    ).exists():
+        raise workflow.InvalidTransition(_("提出人已评价过这次答复（凭查询码评价），不能再代为录入。"))
     Evaluation.objects.create(
         suggestion=suggestion, deputy=deputy, rating=rating, comment=comment,
         round=suggestion.rehandle_count, by=by,
@@ -84,12 +89,23 @@ def suggestion_evaluate(
                      note=comment, data=data)
         return suggestion
 
+    _send_back(suggestion, by=by, action=Action.EVALUATE, from_status=from_status, note=comment, data=data)
+    return suggestion
+
+
+def _send_back(suggestion: Suggestion, *, by: User, action: str, from_status: str, note: str, data: dict) -> None:
+    """重新办理 (the locked `suggestion`): the lead unit's replied assignment is signed again with
+    a new deadline and its officers told; after an on-the-spot resolution (no unit), back to
+    staff (`accepted`). A closed item reopens; a published one is withdrawn from 公示."""
     lead = Assignment.objects.select_for_update().filter(
         suggestion=suggestion, role=AssignmentRole.LEAD, status=AssignmentStatus.REPLIED
     ).select_related("unit").first()
+    comment = note
     suggestion.rehandle_count += 1
     suggestion.result = ""
     suggestion.replied_at = None
+    suggestion.closed_at = None
+    suggestion.is_public = False
     if lead is None:
         to_status = S.ACCEPTED
     else:
@@ -102,8 +118,8 @@ def suggestion_evaluate(
         lead.save(update_fields=["status", "deadline", "result", "reply", "replied_at", "replied_by", "updated_at"])
         to_status = S.HANDLING
         data["deadline"] = lead.deadline.isoformat()
-    _set_status(suggestion, to_status, "rehandle_count", "result", "replied_at")
-    event_record(suggestion=suggestion, by=by, action=Action.EVALUATE, from_status=from_status, to_status=to_status,
+    _set_status(suggestion, to_status, "rehandle_count", "result", "replied_at", "closed_at", "is_public")
+    event_record(suggestion=suggestion, by=by, action=action, from_status=from_status, to_status=to_status,
                  note=comment, assignment=lead, data=data)
     if lead is not None:
         notify(
@@ -119,6 +135,18 @@ def suggestion_evaluate(
         notify(recipients=responsible_staff(suggestion), kind=NotificationKind.REHANDLE,
                title=_("即办事项评价不满意：%(title)s") % {"title": suggestion.title[:80]},
                body=_("%(link)s 需重新交办。") % {"link": _link(suggestion)}, suggestion=suggestion)
+
+
+@transaction.atomic
+def suggestion_rehandle(*, suggestion: Suggestion, by: User, reason: str) -> Suggestion:
+    """退回重办: staff send a replied (or closed) item back for re-handling, typically after the
+    voter rated the reply 不满意 on the tracking page — the same re-handling as an unsatisfied
+    evaluation (a new deadline for the lead unit, or back to staff after 代表即办)."""
+    reason = _required_text(reason, "reason", _("请写明退回重办的理由，办理单位将据此重新办理。"))
+    suggestion = _lock(suggestion)
+    workflow.require(suggestion, Action.REHANDLE, by)
+    _send_back(suggestion, by=by, action=Action.REHANDLE, from_status=suggestion.status, note=reason,
+               data={"round": suggestion.rehandle_count})
     return suggestion
 
 
@@ -156,16 +184,28 @@ def suggestion_feedback(*, suggestion: Suggestion, by: User, channel: str, note:
 
 
 @transaction.atomic
-def suggestion_publish(*, suggestion: Suggestion, by: User) -> Suggestion:
-    """公示: a closed suggestion becomes public (the issue, deputy, dates, handling, evaluation)."""
+def suggestion_publish(
+    *, suggestion: Suggestion, by: User, public_title: str = "", public_content: str = ""
+) -> Suggestion:
+    """公示: the item becomes public under `public_title` and `public_content` — what staff
+    checked on the preview (suggestions/redaction.py masks the personal data it detects; left
+    empty, the masked preview itself is published). Allowed once closed, or once replied and
+    fed back (抚州)."""
     suggestion = _lock(suggestion)
     workflow.require(suggestion, Action.PUBLISH, by)
     if suggestion.is_public:
         raise workflow.InvalidTransition(_("该事项已公示。"))
+    if suggestion.status == S.REPLIED and suggestion.fed_back_at is None:
+        raise workflow.InvalidTransition(_("已答复的事项须先把结果反馈提出人，才能公示。"))
+    preview = publish_preview(suggestion)
+    title = clean_text(public_title or "").strip() or preview.title
+    content = clean_text(public_content or "").strip() or preview.content
+    suggestion.public_title = title[:200]
+    suggestion.public_content = content
     suggestion.is_public = True
     suggestion.published_at = timezone.now()
-    suggestion.save(update_fields=["is_public", "published_at", "updated_at"])
-    event_record(suggestion=suggestion, by=by, action=Action.PUBLISH, from_status=S.CLOSED)
+    suggestion.save(update_fields=["is_public", "published_at", "public_title", "public_content", "updated_at"])
+    event_record(suggestion=suggestion, by=by, action=Action.PUBLISH, from_status=suggestion.status)
     return suggestion
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from liaison.models import User
 from liaison.scoping import in_scope
 from liaison.text import clean_text
-from suggestions import workflow
+from suggestions import outbox, workflow
 from suggestions.calendar import WorkCalendar
 from suggestions.conf import route_deadline_days, setting
 from suggestions.models import (
@@ -27,6 +27,7 @@ from suggestions.models import (
     NotificationKind,
     Result,
     Route,
+    Status,
     Suggestion,
     Unit,
 )
@@ -280,4 +281,6 @@ def assignment_reply(
     notify(recipients=recipients, kind=NotificationKind.REPLIED,
            title=_("已答复：%(title)s") % {"title": suggestion.title[:80]}, body=body,
            suggestion=suggestion, assignment=assignment)
+    if is_lead and to_status == Status.REPLIED:
+        outbox.voter_answered(suggestion)
     return assignment

@@ -14,7 +14,7 @@ from liaison.models import Role, User
 from liaison.scoping import in_scope
 from liaison.text import clean_text
 from stations.models import Region
-from suggestions import workflow
+from suggestions import outbox, workflow
 from suggestions.models import (
     Action,
     Category,
@@ -54,6 +54,8 @@ def suggestion_submit(
     reception=None,
     submitter_name: str = "",
     submitter_phone: str = "",
+    submitter_email: str = "",
+    contact_consent: bool = False,
     deputies: Sequence = (),
     session: str = "",
     source: str | None = None,
@@ -70,6 +72,9 @@ def suggestion_submit(
     confirm (`cosign`); those staff record from a signed paper are confirmed.
     `route_proposal` is the class (五分类) whoever records it proposes; staff confirm or
     change it at review.
+    `contact_consent`: the voter ticked "办理单位可以联系我"
+    (suggestions/privacy.py). An opinion with a phone or e-mail gets a receipt with its code
+    (suggestions/outbox.py); a deputy written to through their code (一人一码) is told.
     """
     if kind not in SuggestionKind.values:
         raise ValidationError({"kind": _("类型无效。")})
@@ -121,6 +126,8 @@ def suggestion_submit(
         reception=reception,
         submitter_name=clean_text(submitter_name)[:50],
         submitter_phone=clean_text(submitter_phone)[:20],
+        submitter_email=clean_text(submitter_email).strip()[:100],
+        contact_consent=bool(contact_consent),
         submitted_by=by,
         source=source,
         session=session,
@@ -150,7 +157,25 @@ def suggestion_submit(
         body=_("%(link)s 已提交，请及时审核受理。") % {"link": _link(suggestion)},
         suggestion=suggestion,
     )
+    outbox.voter_receipt(suggestion)
+    if source == Source.PUBLIC and kind == SuggestionKind.OPINION:
+        _tell_deputies_written_to(suggestion, deputies)
     return suggestion
+
+
+def _tell_deputies_written_to(suggestion: Suggestion, deputies) -> None:
+    """群众来信: a voter wrote to these deputies through their code; each is told in the product
+    (their account) and by a text to their phone, without the voter's name or words."""
+    for deputy in deputies:
+        if deputy.user_id:
+            notify(
+                recipients=[deputy.user],
+                kind=NotificationKind.VOTER_LETTER,
+                title=_("群众来信：%(title)s") % {"title": suggestion.title[:80]},
+                body=_("有群众通过您的二维码反映了意见：%(link)s，请在工作台查看。") % {"link": _link(suggestion)},
+                suggestion=suggestion,
+            )
+        outbox.deputy_letter(suggestion, deputy)
 
 
 # --- 梳理: review ------------------------------------------------------------------------------
@@ -214,6 +239,7 @@ def suggestion_resolve_on_spot(
         body=_("%(link)s 已即办，请评价。") % {"link": _link(suggestion)},
         suggestion=suggestion,
     )
+    outbox.voter_answered(suggestion)
     return suggestion
 
 

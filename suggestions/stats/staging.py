@@ -116,21 +116,27 @@ def cohort(*, region: str, start: datetime.date, end: datetime.date) -> QuerySet
     return queryset.order_by()
 
 
+def _best(condition: Q) -> Max:
+    """The best rating among the evaluations matching `condition` (3, 2, 1; None: none)."""
+    return Max(
+        Case(
+            When(condition & Q(rating=Rating.SATISFIED), then=Value(3)),
+            When(condition & Q(rating=Rating.BASICALLY_SATISFIED), then=Value(2)),
+            When(condition, then=Value(1)),
+            default=Value(None),
+            output_field=IntegerField(),
+        )
+    )
+
+
 def _stage_evaluations(suggestions: QuerySet[Suggestion]) -> None:
+    """Each suggestion's best rating by its deputies (`best`) and by its voter (`voter_best`:
+    rated by tracking code, or recorded by staff for the voter — an evaluation with no deputy)."""
     evaluations = (
         Evaluation.objects.filter(suggestion__in=suggestions.values("pk"))
         .order_by()
         .values(f_suggestion=F("suggestion_id"))
-        .annotate(
-            f_best=Max(
-                Case(
-                    When(rating=Rating.SATISFIED, then=Value(3)),
-                    When(rating=Rating.BASICALLY_SATISFIED, then=Value(2)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-            )
-        )
+        .annotate(f_best=_best(Q(deputy__isnull=False)), f_voter_best=_best(Q(deputy__isnull=True)))
     )
     _materialize(StatEvaluationFact, evaluations)
 
@@ -179,6 +185,7 @@ def _stage_suggestions(suggestions: QuerySet[Suggestion], *, groups: bool = True
         f_rehandled=_flag(Q(rehandle_count__gt=0)),
         f_fed_back=_flag(Q(fed_back_at__isnull=False)),
         f_best_rating=F("stat_evaluation_fact__best"),
+        f_voter_rating=F("stat_evaluation_fact__voter_best"),
         f_lead_status=F("stat_lead__status"),
         f_lead_deadline=F("stat_lead__deadline"),
         f_created=_local_date("created_at"),
@@ -242,6 +249,8 @@ def _stage_facts(reference: datetime.date) -> None:
         f_satisfied=_flag(Q(best_rating=3)),
         f_basically_satisfied=_flag(Q(best_rating=2)),
         f_unsatisfied=_flag(Q(best_rating=1)),
+        f_voter_evaluated=_flag(Q(voter_rating__isnull=False)),
+        f_voter_satisfied=_flag(Q(voter_rating__gte=2)),
         f_supervised=_flag(~Q(supervision=Supervision.NONE)),
         f_key_supervised=_flag(Q(supervision=Supervision.KEY)),
         f_rehandled=F("rehandled"),

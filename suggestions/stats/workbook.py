@@ -71,6 +71,8 @@ FIGURE_COLUMNS = [
     (_("基本满意"), "basically_satisfied", None),
     (_("不满意"), "unsatisfied", None),
     (_("满意率"), "satisfaction_rate", "0.0%"),
+    (_("群众已评价"), "voter_evaluated", None),
+    (_("选民满意率"), "voter_satisfaction_rate", "0.0%"),
     (_("督办"), "supervised", None),
     (_("重点督办"), "key_supervised", None),
     (_("重新办理"), "rehandled", None),
@@ -108,7 +110,7 @@ class _Sheet:
 
 HEADLINE_COLUMNS = [c for c in FIGURE_COLUMNS if c[1] in {
     "collected", "accepted", "assigned", "replied", "replied_on_time", "overdue", "on_time_rate", "closed",
-    "fed_back", "feedback_rate", "evaluated", "satisfaction_rate",
+    "fed_back", "feedback_rate", "evaluated", "satisfaction_rate", "voter_satisfaction_rate",
 }]
 SHEETS = 9  # for the progress of a workbook being built
 

@@ -46,7 +46,8 @@ class Step:
     #: on forms, the options a person picks from for a related field, narrowed to this object
     #: (e.g. the suggestion's own deputies); the serializer still decides what is valid
     choices: Mapping[str, Callable[[Any, Any], Any]] = field(default_factory=dict)
-    #: on forms, a field's starting value from the object (e.g. 交办's route from the 五分类)
+    #: on forms, a field's starting value from the object (交办's route from the 五分类, 公示's
+    #: masked preview)
     initial: Mapping[str, Callable[[Any, Any], Any]] = field(default_factory=dict)
     #: the API's request schema when it differs from `input` (答复 with files: multipart)
     api_request: Any = None

@@ -83,6 +83,24 @@ class ResolveOnSpotSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=Result.choices, default=Result.A, label=_("办理结果"))
 
 
+class PublishSerializer(serializers.Serializer):
+    """公示: what goes public, as checked on the preview (`publish-preview/`); left empty, the
+    preview itself (the voter's words with the personal data detected in them masked)."""
+
+    public_title = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", label=_("公示标题"),
+        help_text=_("已自动隐去姓名、电话、身份证号和门牌地址，请核对后公开"),
+    )
+    public_content = serializers.CharField(
+        max_length=10000, required=False, allow_blank=True, default="", label=_("公示内容"),
+        help_text=_("已自动隐去姓名、电话、身份证号和门牌地址，请核对后公开"),
+    )
+
+
+class RehandleSerializer(serializers.Serializer):
+    reason = _note(_("退回重办理由"), required=True)
+
+
 class DeclineSerializer(serializers.Serializer):
     reason = _note(_("不予受理理由"), required=True)
 

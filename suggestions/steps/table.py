@@ -9,6 +9,7 @@ from liaison.models import Role, User
 from liaison.regions import lineage
 from stations.models import Region
 from suggestions.models import Action
+from suggestions.redaction import publish_preview
 from suggestions.selectors import unit_list
 from suggestions.services import closing, extensions, handling, intake, oversight, routing
 from suggestions.steps import ASSIGNMENT, SUGGESTION, Step
@@ -37,6 +38,14 @@ def _leaders_above(suggestion, user):
     return User.objects.filter(
         role=Role.LEADER, is_active=True, region_id__in=lineage(suggestion.handling_region_id)
     ).order_by("region_id", "username")
+
+
+def _public_title(suggestion, user):
+    return suggestion.public_title or publish_preview(suggestion).title
+
+
+def _public_content(suggestion, user):
+    return suggestion.public_content or publish_preview(suggestion).content
 
 
 STEPS: dict[str, Step] = {
@@ -121,6 +130,15 @@ STEPS: dict[str, Step] = {
              description="销号：全部回头看完成后，replied → closed（已办结的事项记销号时间），设置 signed_off_at"),
         Step(Action.PUBLISH, SUGGESTION, i.EmptySerializer, closing.suggestion_publish,
              confirm=_("公开公示此事项的办理结果？"), description="已办结的意见建议公开公示"),
+        Step(Action.PUBLISH, SUGGESTION, i.PublishSerializer, closing.suggestion_publish,
+             confirm=_("按以下标题和内容公开公示此事项的办理结果？请确认已隐去个人信息。"), initial={"public_title": _public_title, "public_content": _public_content},
+             description=(
+                 "已办结，或已答复且已反馈的事项公开公示，公开 public_title、public_content"
+                 "（先用 GET publish-preview/ 取打码后的预览，核对修改后提交；留空则公开预览内容）"
+             )),
+        Step(Action.REHANDLE, SUGGESTION, i.RehandleSerializer, closing.suggestion_rehandle,
+             confirm=_("退回重新办理？主办单位将获得新的办理期限。"),
+             description="群众评价不满意后，工作人员核实后退回重办：replied/closed → handling（主办单位重新办理），即办的 → accepted"),
     )
 }
 

@@ -72,6 +72,7 @@ def _reception_page(request, *, deputy: Deputy, instance=None):
                         reception=reception,
                         submitter_name=data["submitter_name"],
                         submitter_phone=data["submitter_phone"],
+                        contact_consent=data.get("contact_consent", False),
                         deputies=present,
                         source=Source.RECEPTION,
                         route_proposal=data.get("route_proposal") or "",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
@@ -21,19 +22,21 @@ from liaison.regions import CODE_LENGTHS
 from stations.models import Region, Station
 from suggestions import selectors
 from suggestions.conf import setting
-from suggestions.forms import OpinionForm, TrackForm
+from suggestions.forms import OpinionForm, TrackForm, VoterRatingForm
 from suggestions.models import (
     Assignment,
     AssignmentRole,
     AssignmentStatus,
     Evaluation,
+    Rating,
     Source,
     Status,
     Suggestion,
     SuggestionDeputy,
     SuggestionKind,
 )
-from suggestions.services import intake
+from suggestions.redaction import publish_preview, redact
+from suggestions.services import intake, voters
 from suggestions.views.helpers import PAGE_SIZE, WORKFLOW_ERRORS, apply_validation_error
 
 logger = logging.getLogger(__name__)
@@ -86,6 +89,8 @@ def _opinion_page(request, *, region: Region, station: Station | None = None, de
                     station=station,
                     submitter_name=data["submitter_name"],
                     submitter_phone=data["submitter_phone"],
+                    submitter_email=data["submitter_email"],
+                    contact_consent=data["contact_consent"],
                     deputies=[deputy] if deputy is not None else [],
                     source=Source.PUBLIC,
                     attachments=data["attachments"],
@@ -181,9 +186,10 @@ def _track_throttled(request) -> bool:
     return _throttled(request, "track", "track", "60/hour")
 
 
-def track_detail(request, code: str):
-    """查询进度: the stages by tracking code; no names, phones or notes (selectors.track)."""
-    if _track_throttled(request):
+def track_detail(request, code: str, *, rating_form=None, status: int = 200):
+    """查询进度: the stages by tracking code, the lead unit, the expected date, the reply
+    (masked) and the voter's rating form; no names, phones or notes (selectors.track)."""
+    if rating_form is None and _track_throttled(request):
         return render(request, "suggestions/track_throttled.html", status=429)
     view = selectors.track(code)
     if view is None:
@@ -193,6 +199,7 @@ def track_detail(request, code: str):
     evaluation = None
     if current.status == Status.CLOSED:
         evaluation = Evaluation.objects.filter(suggestion=current).order_by("-round", "-id").first()
+    handling = voters.handling_for(current, view.suggestion)
     return render(
         request,
         "suggestions/track_detail.html",
@@ -201,10 +208,38 @@ def track_detail(request, code: str):
             "suggestion": view.suggestion,
             "current": current,
             "evaluation": evaluation,
+            "handling": handling,
+            "rating_label": dict(Rating.choices).get(handling.rating, ""),
+            "rating_form": rating_form or (VoterRatingForm() if handling.rateable else None),
             "track_url": url,
             "qr": qr_svg(url, title=_("查询码 %(code)s 的二维码") % {"code": view.suggestion.code}),
         },
+        status=status,
     )
+
+
+def track_rate(request, code: str):
+    """评价 on the tracking page: the voter rates the reply (services.voters.voter_rate, as the
+    API's public/track/{code}/rate/); refusals are shown on the page, nothing changes."""
+    if request.method != "POST":
+        return redirect("suggestions:track_detail", code=code)
+    if _throttled(request, "voter-rate", "voter_rate", "10/hour"):
+        return render(request, "suggestions/track_throttled.html", status=429)
+    suggestion = Suggestion.objects.filter(code=(code or "").strip().upper()).first()
+    if suggestion is None:
+        raise Http404("unknown tracking code")
+    form = VoterRatingForm(request.POST)
+    if form.is_valid():
+        try:
+            voters.voter_rate(suggestion=suggestion, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        except WORKFLOW_ERRORS as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("感谢您的评价！"))
+            return redirect("suggestions:track_detail", code=suggestion.code)
+    return track_detail(request, suggestion.code, rating_form=form, status=400)
 
 
 def track_qr(request, code: str, fmt: str):
@@ -235,6 +270,21 @@ def published(request):
         .order_by("-published_at", "-id")
     )
     if query:
-        suggestions = suggestions.filter(Q(title__icontains=query) | Q(content__icontains=query))
+        # Only what was published is searched: the voter's own words may hold what was masked.
+        suggestions = suggestions.filter(Q(public_title__icontains=query) | Q(public_content__icontains=query))
     page = Paginator(suggestions, PAGE_SIZE).get_page(request.GET.get("page"))
+    for suggestion in page.object_list:
+        _public_text(suggestion)
     return render(request, "suggestions/published.html", {"page": page, "query": query})
+
+
+def _public_text(suggestion: Suggestion) -> None:
+    """What 公示 shows of `suggestion`: the title and content staff published (an item published
+    before they were recorded: the masked preview), and the replies masked."""
+    if suggestion.public_title:
+        suggestion.shown_title, suggestion.shown_content = suggestion.public_title, suggestion.public_content
+    else:
+        preview = publish_preview(suggestion)
+        suggestion.shown_title, suggestion.shown_content = preview.title, preview.content
+    for assignment in suggestion.lead_replies:
+        assignment.shown_reply = redact(assignment.reply, names=[suggestion.submitter_name]).text

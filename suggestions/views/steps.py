@@ -23,6 +23,7 @@ from suggestions import selectors, workflow
 from suggestions.calendar import WorkCalendar
 from suggestions.conf import route_deadline_days, route_unit_levels
 from suggestions.models import Action, Assignment, Route, Suggestion
+from suggestions.redaction import publish_preview
 from suggestions.steps import ASSIGNMENT, SUGGESTION, Step, allowed, perform
 from suggestions.steps.forms import step_form
 from suggestions.steps.table import STEPS, steps_on
@@ -78,6 +79,9 @@ def _extra_context(step: Step, obj=None) -> dict:
             "on_spot": on_spot,  # 代表即办: the answer is the note of that step
             "files": obj.attachments.select_related("assignment__unit").order_by("id"),
         }
+    if step.action == Action.PUBLISH and isinstance(obj, Suggestion):
+        # The form starts with the masked preview (the step's `initial`); say what was masked.
+        return {"publish_masked": len(publish_preview(obj).found)}
     if step.action != Action.ASSIGN:
         return {}
     calendar, today = WorkCalendar(), timezone.localdate()

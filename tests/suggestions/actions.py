@@ -13,6 +13,7 @@ from suggestions.services.closing import (
     suggestion_evaluate,
     suggestion_feedback,
     suggestion_publish,
+    suggestion_rehandle,
     suggestion_sign_off,
 )
 from suggestions.services.extensions import (
@@ -39,7 +40,7 @@ from suggestions.services.routing import suggestion_cosign, suggestion_reopen
 
 STATE_CHANGING = {
     Action.ACCEPT, Action.DECLINE, Action.RESOLVE_ON_SPOT, Action.MERGE, Action.CONVERT, Action.ESCALATE,
-    Action.ASSIGN, Action.EVALUATE, Action.CLOSE, Action.SIGN_OFF, Action.REOPEN,
+    Action.ASSIGN, Action.EVALUATE, Action.CLOSE, Action.SIGN_OFF, Action.REOPEN, Action.REHANDLE,
 }
 
 
@@ -92,6 +93,8 @@ def perform(world, action: str, obj, user):
         return suggestion_feedback(suggestion=obj, by=user, channel="phone", note="电话告知")
     if action == Action.PUBLISH:
         return suggestion_publish(suggestion=obj, by=user)
+    if action == Action.REHANDLE:
+        return suggestion_rehandle(suggestion=obj, by=user, reason="群众评价不满意，核实后退回重办")
     if action == Action.FOLLOW_UP:
         follow_up = FollowUp.objects.create(suggestion=obj, review_on=timezone.localdate())
         return follow_up_complete(follow_up=follow_up, by=user, note="已落实")

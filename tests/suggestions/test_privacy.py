@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from suggestions import books
-from suggestions import privacy as suggestion_privacy
 from suggestions.models import Status, SuggestionKind
 from suggestions.privacy import may_see_submitter, submitter_for
 from tests.factories import DeputyFactory, ReceptionFactory, StationFactory, UserFactory
@@ -32,9 +31,10 @@ def shown(user, suggestion) -> tuple[str, str]:
 
 
 @pytest.fixture
-def consent(monkeypatch):
-    """The voter agreed that the handling unit may contact them (no field records it yet)."""
-    monkeypatch.setattr(suggestion_privacy, "voter_agreed_to_contact", lambda suggestion: True)
+def consent(world, monkeypatch):
+    """The voter ticked "办理单位可以联系我": `world.submit` records the consent."""
+    submit = world.submit
+    monkeypatch.setattr(world, "submit", lambda **kwargs: submit(**{"contact_consent": True, **kwargs}))
 
 
 # --- the rule -----------------------------------------------------------------------------------

@@ -113,7 +113,8 @@ def test_the_tasks_call_the_services(world, mailoutbox, settings):
 
 def test_the_tasks_are_registered_acknowledged_late_and_scheduled():
     app.loader.import_default_modules()
-    for name in ("suggestions.tasks.send_reminders", "suggestions.tasks.deliver_notifications"):
+    for name in ("suggestions.tasks.send_reminders", "suggestions.tasks.deliver_notifications",
+                 "suggestions.tasks.deliver_outbox"):
         assert name in app.tasks
         assert app.tasks[name].acks_late
         assert name in {entry["task"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()}

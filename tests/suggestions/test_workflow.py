@@ -68,6 +68,8 @@ def expected_allowed(status: str, action: str) -> bool:
         return False  # allowed only once the suggestion it went into is answered (tested below)
     if action == Action.REOPEN:
         return False  # only an item settled on the spot (tests/suggestions/services/test_routing.py)
+    if status == Status.REPLIED and action == Action.PUBLISH:
+        return False  # allowed only once fed back (tests/suggestions/services/test_voters.py)
     return action in SUGGESTION_TRANSITIONS[status]
 
 
@@ -118,6 +120,7 @@ ROLE_STATE = {
     Action.PUBLISH: Status.CLOSED,
     Action.FOLLOW_UP: Status.REPLIED,
     Action.SIGN_OFF: Status.REPLIED,
+    Action.REHANDLE: Status.REPLIED,
 }
 STAFF_ONLY = {"staff", "city_staff"}
 ALLOWED_ROLES = {action: STAFF_ONLY for action in ROLE_STATE}

@@ -79,6 +79,8 @@ def book(changzhi) -> Book:
                                closed_at=at(2025, 6, 12, 11), fed_back_at=at(2025, 6, 13), supervision="key")
     lead(a, u1, assigned=at(2025, 6, 3, 9), deadline=D(2025, 6, 20), status="replied", replied=at(2025, 6, 10, 15), result="A")
     EvaluationFactory(suggestion=a, deputy=dep1, rating="satisfied", at=at(2025, 6, 12, 11))
+    # A's voter rated the reply by its code: basically satisfied (the voters' figures, apart).
+    EvaluationFactory(suggestion=a, rating="basically_satisfied", at=at(2025, 6, 14, 9))
     # B: replied a day late (result B). Spans 1 / 7.
     rows["B"] = b = suggestion(township, created=at(2025, 6, 5), status=Status.REPLIED, station=station, category=c1,
                                route="township", result="B", replied_at=at(2025, 6, 17, 15))
@@ -104,6 +106,8 @@ def book(changzhi) -> Book:
     lead(g, u1, assigned=at(2025, 5, 7), deadline=D(2025, 6, 6), status="replied", replied=at(2025, 6, 5, 15), result="A")
     EvaluationFactory(suggestion=g, deputy=dep1, rating="unsatisfied", round=0, at=at(2025, 5, 20))
     EvaluationFactory(suggestion=g, deputy=dep1, rating="basically_satisfied", round=1, at=at(2025, 6, 8, 10))
+    # G's voter was not satisfied with the second reply either (the deputy was): counted for voters only.
+    EvaluationFactory(suggestion=g, rating="unsatisfied", round=1, comment="仍未解决", at=at(2025, 6, 9, 10))
     # H: 2025-05-31 16:30 UTC is 1 June 00:30 in Shanghai: a June suggestion.
     rows["H"] = suggestion(township, created=at(2025, 5, 31, 16, 30, tz=UTC), category=c1)
     # I: 2025-06-30 16:10 UTC is 1 July in Shanghai: after the snapshot's day, counted nowhere.
@@ -142,7 +146,8 @@ COUNTY_2025 = {
     "replied_on_time": 2, "replied_late": 2, "overdue": 1,  # A G / B K / C
     "closed": 2, "fed_back": 3,  # A G / A F J
     "result_a": 3, "result_b": 1, "result_c": 1, "result_d": 0,
-    "evaluated": 2, "satisfied": 1, "basically_satisfied": 1, "unsatisfied": 0,
+    "evaluated": 2, "satisfied": 1, "basically_satisfied": 1, "unsatisfied": 0,  # the deputies' (A, G)
+    "voter_evaluated": 2, "voter_satisfied": 1,  # the voters' own: A basically satisfied, G unsatisfied
     "supervised": 2, "key_supervised": 1, "rehandled": 1,
     "assign_days_sum": 5, "assign_days_n": 6,  # A1 B1 C0 D1 G1 K1
     "handle_days_sum": 37, "handle_days_n": 4,  # A5 B7 G20 K5

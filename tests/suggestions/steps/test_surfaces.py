@@ -48,7 +48,8 @@ READY = {
     "evaluate": (Status.REPLIED, {"rating": "satisfied", "comment": "满意"}),
     "close": (Status.REPLIED, {"note": "代表逾期未评价"}),
     "feedback": (Status.REPLIED, {"channel": "phone", "note": "已电话告知"}),
-    "publish": (Status.CLOSED, {}),
+    "publish": (Status.CLOSED, {"public_title": "路灯不亮", "public_content": "某小区门口路灯不亮。"}),
+    "rehandle": (Status.REPLIED, {"reason": "群众评价不满意，核实后退回重办"}),
     "sign_off": (Status.REPLIED, {"note": "回头看已完成"}),
     "request_extension": (Status.HANDLING, lambda w: {
         "deadline": (timezone.localdate() + datetime.timedelta(days=400)).isoformat(), "reason": "需协调资金",

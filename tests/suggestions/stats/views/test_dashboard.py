@@ -24,6 +24,9 @@ def test_county_staff_see_the_county_snapshot(client, built, staff):
     html = response.content.decode()
     assert "27.3%" in html  # feedback rate 3 / 11
     assert "40.0%" in html  # on time 2 / 5
+    # The voters' satisfaction beside the deputies': A basically satisfied, G not (tests/.../book.py).
+    assert figures.voter_satisfaction_rate == 0.5 and figures.satisfaction_rate == 1.0
+    assert "选民满意率" in html and "代表满意率" in html and "50.0%" in html
     assert "<svg" in html and "太东街道" in html
 
 

@@ -10,10 +10,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import MeView, TokenView, UserViewSet
+from deputies.activity_api import ActivityViewSet
 from deputies.api import DeputyViewSet, ReceptionViewSet
 from liaison.api.meta import ChoicesView
 from stations.api import RegionViewSet, StationViewSet
 from suggestions.api.assignments import AssignmentViewSet
+from suggestions.api.duty import DeputyRecordView
 from suggestions.api.notifications import NotificationViewSet
 from suggestions.api.public import PublicOpinionView, PublicTrackView
 from suggestions.api.suggestions import SuggestionViewSet
@@ -27,6 +29,7 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("stations", StationViewSet, basename="station")
 router.register("deputies", DeputyViewSet, basename="deputy")
 router.register("receptions", ReceptionViewSet, basename="reception")
+router.register("activities", ActivityViewSet, basename="activity")
 router.register("units", UnitViewSet, basename="unit")
 router.register("users", UserViewSet, basename="user")
 router.register("suggestions", SuggestionViewSet, basename="suggestion")
@@ -40,6 +43,7 @@ v1 = [
     path("stats/summary/", StatsSummaryView.as_view(), name="stats-summary"),
     path("public/opinions/", PublicOpinionView.as_view(), name="public-opinions"),
     path("public/track/<str:code>/", PublicTrackView.as_view(), name="public-track"),
+    path("deputies/<int:pk>/record/", DeputyRecordView.as_view(), name="deputy-record"),
     path("", include(router.urls)),
 ]
 

@@ -35,7 +35,7 @@ def station_visits():
     )
 
 
-def _serving(day: datetime.date):
+def serving_deputies(day: datetime.date):
     """Deputies holding a mandate on `day` (or with no mandate recorded) grouped into a station."""
     mandates = Mandate.objects.filter(deputy=OuterRef("pk"))
     active = mandates.filter(started_on__lte=day).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
@@ -57,7 +57,7 @@ def missed_month(*, region: str, month: datetime.date, limit: int | None = None)
     visited = station_visits().filter(
         deputy_id=OuterRef("pk"), reception__date__gte=first, reception__date__lte=last
     )
-    deputies = _serving(last).exclude(Exists(visited)).select_related("region").order_by("region_id", "name", "id")
+    deputies = serving_deputies(last).exclude(Exists(visited)).select_related("region").order_by("region_id", "name", "id")
     if region:
         deputies = deputies.filter(within(region))
     return list(deputies[:limit] if limit else deputies)

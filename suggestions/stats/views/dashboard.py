@@ -51,6 +51,7 @@ def dashboard(request):
     context = {
         "scope": scope, "region": region, "period": period, "periods": StatPeriod.choices, "date": date,
         "breadcrumb": breadcrumb, "region_name": breadcrumb[-1][1],
+        "alerts": duty.attendance_alerts(region=region, limit=20),
     }
     if date is None:
         return render(request, "stats/dashboard.html", context)

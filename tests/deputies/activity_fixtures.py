@@ -19,6 +19,10 @@ def png(name="photo.png") -> SimpleUploadedFile:
 
 @pytest.fixture
 def people(changzhi):
+    return make_people(changzhi)
+
+
+def make_people(changzhi) -> dict:
     station = StationFactory(region=changzhi["township"], name="太东街道代表联络站")
     deputy = DeputyFactory(region=changzhi["township"], name="王秀英",
                            user=UserFactory(username="wang", role=Role.DEPUTY, region=None))

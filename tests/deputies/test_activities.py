@@ -11,7 +11,7 @@ from deputies.activities import NotPermitted, activity_confirm, activity_registe
 from deputies.models import ActivityStatus, Deputy
 from liaison.errors import Conflict
 from suggestions import duty
-from tests.deputies.activity_fixtures import people, png  # noqa: F401
+from tests.deputies.activity_fixtures import png
 
 D = datetime.date
 

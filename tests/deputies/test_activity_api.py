@@ -2,7 +2,7 @@
 confirm or return; the unhappy paths answer 400, 403, 404 and 409."""
 
 from deputies.models import ActivityStatus, DutyActivity
-from tests.deputies.activity_fixtures import people, png  # noqa: F401
+from tests.deputies.activity_fixtures import png
 
 BODY = {"kind": "inspection", "date": "2026-03-02", "place": "潞州区城东污水处理厂", "note": "视察运行情况。"}
 

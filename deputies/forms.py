@@ -132,7 +132,7 @@ class ActivityFilesField(forms.FileField):
 
 class ActivityRegisterForm(forms.Form):
     kind = forms.ChoiceField(label=_("活动类型"), choices=ActivityKind.choices)
-    date = forms.DateField(label=_("活动日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("活动日期"), widget=DateInput())
     place = forms.CharField(label=_("活动地点"), max_length=200)
     partners = forms.CharField(label=_("与谁一起"), max_length=200, required=False,
                                help_text=_("如：其他代表、区住建局、社区居委会"))

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -87,3 +87,18 @@ def review(request, pk: int, decision: str):
     else:
         messages.success(request, _("已确认。") if decision == "confirm" else _("已退回。"))
     return redirect("deputies:activity_review")
+
+
+@login_required
+def activity_file(request, pk: int, file_pk: int):
+    """A photo or file of an activity: for the deputy who registered it and staff and leaders in
+    scope (the activity's selector), never public; sent as a download under a neutral name."""
+    activity = get_object_or_404(activity_list(user=request.user), pk=pk)
+    stored = get_object_or_404(activity.files.all(), pk=file_pk)
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    extension = stored.file.name.rsplit(".", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=f"activity-{pk}-{file_pk}.{extension}",
+                        content_type=stored.content_type)

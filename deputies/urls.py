@@ -16,6 +16,7 @@ urlpatterns = [
     path("me/activities/", activity_views.my_activities, name="my_activities"),
     path("activities/review/", activity_views.review_queue, name="activity_review"),
     re_path(r"^activities/(?P<pk>[0-9]+)/(?P<decision>confirm|return)/$", activity_views.review, name="activity_decide"),
+    path("activities/<int:pk>/files/<int:file_pk>/", activity_views.activity_file, name="activity_file"),
 ]
 
 # A station's own pages, served under `/stations/` in the `stations:` namespace (config/urls.py).

@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from deputies.activities import activity_register
 from deputies.models import ActivityStatus, DutyActivity, DutyItem
-from tests.deputies.activity_fixtures import make_people
+from tests.deputies.activity_fixtures import make_people, png
 from tests.factories import (
     DeputyFactory,
     ReceptionFactory,
@@ -100,3 +101,16 @@ def test_the_deputys_activity_pages_refuse_other_roles(client, scene):
     assert client.post(reverse("deputies:activity_decide", args=[activity.pk, "confirm"])).status_code == 404
     activity.refresh_from_db()
     assert activity.status == "pending"
+
+
+def test_an_activitys_photo_is_served_to_the_deputy_and_staff_in_scope_only(client, scene, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    activity = activity_register(by=scene["deputy"].user, kind="research", date=datetime.date(2026, 1, 5),
+                                 place="太东", note="调研", files=[png()])
+    stored = activity.files.get()
+    url = reverse("deputies:activity_file", args=[activity.pk, stored.pk])
+    for user, status in ((scene["deputy"].user, 200), (scene["staff"], 200), (scene["stranger"], 404)):
+        client.force_login(user)
+        assert client.get(url).status_code == status
+    client.logout()
+    assert client.get(url).status_code == 302

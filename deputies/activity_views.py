@@ -1,6 +1,7 @@
 """Duty activities on the web: a deputy registers their own from a phone and follows them
 (`/deputies/me/activities/`); staff in scope confirm or return them (`/deputies/activities/review/`).
-The writes are deputies/activities.py's, as the API's."""
+A deputy also records their contacts with voters (两个联系, `/deputies/me/contacts/`). The writes
+are deputies/activities.py's and deputies/contacts.py's, as the API's."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deputies.activities import activity_confirm, activity_register, activity_return, may_review
-from deputies.forms import ActivityRegisterForm, ActivityReviewForm
-from deputies.models import ActivityStatus
+from deputies.contacts import contact_record
+from deputies.forms import ActivityRegisterForm, ActivityReviewForm, ContactForm
+from deputies.models import ActivityStatus, ContactKind, ContactRecord
 from deputies.selectors import activity_list
 from deputies.views import my_deputy
 from liaison.errors import DomainError
@@ -45,6 +47,26 @@ def my_activities(request):
     activities = activity_list(user=request.user).order_by("-date", "-id")
     return render(request, "deputies/activities.html", {
         "deputy": deputy, "form": form, "page": Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page")),
+    })
+
+
+@login_required
+def my_contacts(request):
+    """我联系群众 (两个联系): record a contact with voters and see mine."""
+    deputy = my_deputy(request)
+    form = ContactForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact_record(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("联系群众情况已记录。"))
+            return redirect("deputies:my_contacts")
+    contacts = ContactRecord.objects.filter(deputy=deputy).order_by("-date", "-id")
+    return render(request, "deputies/contacts.html", {
+        "deputy": deputy, "form": form, "kinds": ContactKind,
+        "page": Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page")),
     })
 
 

@@ -1,4 +1,4 @@
-"""两个联系: how often standing-committee members contacted each deputy and each deputy contacted
+"""两个联系: recording a contact (`contact_record`), and how often standing-committee members contacted each deputy and each deputy contacted
 voters in a period, and who had no contact (the frequency report)."""
 
 from __future__ import annotations
@@ -6,11 +6,26 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from deputies.activities import NotPermitted
 from deputies.attendance import serving_deputies
-from deputies.models import ContactKind, ContactRecord, Deputy, Reception, ReceptionStatus
+from deputies.models import (
+    ContactKind,
+    ContactMode,
+    ContactRecord,
+    Deputy,
+    Reception,
+    ReceptionStatus,
+)
+from liaison.models import Role
 from liaison.regions import within
+from liaison.scoping import in_scope
+from liaison.text import clean_text
 
 
 def quarter_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -55,3 +70,39 @@ def contact_frequency(*, region: str, start: datetime.date, end: datetime.date) 
         ContactFrequency(d, *contacts.get(d.pk, (0, 0)), attended.get(d.pk, 0))
         for d in deputies.select_related("region")
     ]
+
+
+# --- writes -------------------------------------------------------------------------------------
+@transaction.atomic
+def contact_record(
+    *, by, date: datetime.date, note: str, mode: str = ContactMode.VISIT, people: int = 0,
+    kind: str = ContactKind.DEPUTY_VOTERS, deputy: Deputy | None = None, member_name: str = "",
+) -> ContactRecord:
+    """记录一次联系: a deputy records their own contact with voters; staff in scope record either
+    kind (a standing-committee member's contact with a deputy names the member)."""
+    if by.role == Role.DEPUTY and not by.is_superuser:
+        own = Deputy.objects.filter(user=by).first()
+        if own is None or kind != ContactKind.DEPUTY_VOTERS or (deputy is not None and deputy != own):
+            raise NotPermitted(_("代表只能记录本人联系群众的情况。"))
+        deputy = own
+    elif not (by.is_superuser or (by.role == Role.STAFF and deputy is not None and in_scope(by, deputy.region_id))):
+        raise NotPermitted(_("只有本区划的工作人员或代表本人可以记录。"))
+    errors = {}
+    if kind not in ContactKind.values:
+        errors["kind"] = _("联系类型无效。")
+    if mode not in ContactMode.values:
+        errors["mode"] = _("联系方式无效。")
+    if date is None or date > timezone.localdate():
+        errors["date"] = _("联系日期不能晚于今天。")
+    if kind == ContactKind.COMMITTEE_DEPUTY and not clean_text(member_name):
+        errors["member_name"] = _("请填写常委会组成人员姓名。")
+    if not clean_text(note):
+        errors["note"] = _("请填写联系情况。")
+    if people is None or people < 0:
+        errors["people"] = _("人数不能为负数。")
+    if errors:
+        raise ValidationError(errors)
+    return ContactRecord.objects.create(
+        kind=kind, deputy=deputy, member_name=clean_text(member_name)[:50], region=deputy.region, date=date,
+        mode=mode, people=people, note=clean_text(note), recorded_by=by,
+    )

@@ -5,7 +5,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from deputies.models import ActivityKind, Deputy, Reception, ReceptionStatus
+from deputies.models import ActivityKind, ContactMode, Deputy, Reception, ReceptionStatus
 from deputies.services import reception_create, reception_update
 from stations.models import Station
 
@@ -143,3 +143,12 @@ class ActivityRegisterForm(forms.Form):
 class ActivityReviewForm(forms.Form):
     note = forms.CharField(label=_("说明（退回时必填）"), required=False, max_length=500,
                            widget=forms.TextInput())
+
+
+class ContactForm(forms.Form):
+    """代表联系群众: a contact with voters outside a reception (走访、座谈、电话…)."""
+
+    date = forms.DateField(label=_("联系日期"), widget=DateInput())
+    mode = forms.ChoiceField(label=_("联系方式"), choices=ContactMode.choices)
+    people = forms.IntegerField(label=_("联系群众人数"), min_value=0, max_value=MAX_VISITORS, initial=1)
+    note = forms.CharField(label=_("联系情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=SUMMARY_MAX_LENGTH)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("me/", views.dashboard, name="dashboard"),
     path("me/receptions/<int:pk>/", views.reception_detail, name="reception_detail"),
     path("me/activities/", activity_views.my_activities, name="my_activities"),
+    path("me/contacts/", activity_views.my_contacts, name="my_contacts"),
     path("activities/review/", activity_views.review_queue, name="activity_review"),
     re_path(r"^activities/(?P<pk>[0-9]+)/(?P<decision>confirm|return)/$", activity_views.review, name="activity_decide"),
     path("activities/<int:pk>/files/<int:file_pk>/", activity_views.activity_file, name="activity_file"),

@@ -355,6 +355,7 @@ def attendance_alerts(*, region: str, today: datetime.date | None = None, limit:
         "missed_last_month": attendance.missed_month(region=region, month=last_month, limit=limit),
         "leaders_year": year,
         "leaders_missed": leaders[:limit],
+        "limit": limit,
     }
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from deputies.activities import activity_register
-from deputies.models import ActivityStatus
+from deputies.models import ActivityStatus, DutyReport
 from tests.factories import ContactRecordFactory, DutyReportFactory
 
 
@@ -46,3 +46,15 @@ def test_the_confirm_action_confirms_only_in_scope(client, people):
     client.post(url, data)
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.CONFIRMED
+
+
+def test_a_report_with_more_votes_than_voters_present_is_refused(client, people):
+    client.force_login(people["staff"])
+    data = {"deputy": people["deputy"].pk, "station": people["station"].pk, "date": "2026-04-20",
+            "attendance": "10", "satisfied": "8", "basically_satisfied": "2", "unsatisfied": "1",
+            "summary": "", "highlights": "推动加装电梯"}
+    response = client.post(reverse("admin:deputies_dutyreport_add"), data)
+    assert response.status_code == 200 and not DutyReport.objects.exists()
+    response = client.post(reverse("admin:deputies_dutyreport_add"), {**data, "unsatisfied": "0"})
+    assert response.status_code == 302
+    assert DutyReport.objects.get().recorded_by == people["staff"]

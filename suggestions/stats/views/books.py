@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from deputies.views import my_deputy
 from liaison.regions import within
 from stations.models import Station
 from suggestions import books
@@ -118,8 +119,6 @@ def deputy_books(request, pk: int):
 @login_required
 def my_books(request):
     """我的记录簿 (/deputies/me/books/): the signed-in deputy's own three books."""
-    from deputies.views import my_deputy
-
     return deputy_books(request, my_deputy(request).pk)
 
 

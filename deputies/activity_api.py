@@ -3,6 +3,7 @@ or files) and they wait as `pending`; staff in scope `confirm/` or `return/` the
 only confirmed ones score. Staff and leaders list those of their region's subtree, a deputy
 their own."""
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -100,15 +101,17 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         files = data.pop("upload", [])
-        activity = activity_register(by=self.request.user, files=files, **data)
-        record_write(by=self.request.user, obj=activity, created=True)
+        with transaction.atomic():  # the write and its audit entry commit together
+            activity = activity_register(by=self.request.user, files=files, **data)
+            record_write(by=self.request.user, obj=activity, created=True)
         serializer.instance = activity
 
     def _review(self, request, service):
         body = ReviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        activity = service(by=request.user, activity=self.get_object(), note=body.validated_data["note"])
-        record_write(by=request.user, obj=activity, created=False, fields={"status": activity.status})
+        with transaction.atomic():
+            activity = service(by=request.user, activity=self.get_object(), note=body.validated_data["note"])
+            record_write(by=request.user, obj=activity, created=False, fields=["status", "review_note"])
         return Response(ActivitySerializer(self.get_queryset().get(pk=activity.pk),
                                            context=self.get_serializer_context()).data)
 

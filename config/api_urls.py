@@ -10,10 +10,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import MeView, TokenView, UserViewSet
+from deputies.activity_api import ActivityViewSet
 from deputies.api import DeputyViewSet, ReceptionViewSet
 from liaison.api.meta import ChoicesView
 from stations.api import RegionViewSet, StationViewSet
 from suggestions.api.assignments import AssignmentViewSet
+from suggestions.api.duty import DeputyRecordView
 from suggestions.api.notifications import NotificationViewSet
 from suggestions.api.oversight import BundleViewSet, FollowUpViewSet
 from suggestions.api.public import PublicOpinionView, PublicRateView, PublicTrackView
@@ -28,6 +30,7 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("stations", StationViewSet, basename="station")
 router.register("deputies", DeputyViewSet, basename="deputy")
 router.register("receptions", ReceptionViewSet, basename="reception")
+router.register("activities", ActivityViewSet, basename="activity")
 router.register("units", UnitViewSet, basename="unit")
 router.register("users", UserViewSet, basename="user")
 router.register("suggestions", SuggestionViewSet, basename="suggestion")
@@ -44,6 +47,7 @@ v1 = [
     path("public/opinions/", PublicOpinionView.as_view(), name="public-opinions"),
     path("public/track/<str:code>/", PublicTrackView.as_view(), name="public-track"),
     path("public/track/<str:code>/rate/", PublicRateView.as_view(), name="public-track-rate"),
+    path("deputies/<int:pk>/record/", DeputyRecordView.as_view(), name="deputy-record"),
     path("", include(router.urls)),
 ]
 

@@ -9,7 +9,19 @@ from django.contrib import admin
 from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from deputies.models import Deputy, Level, Mandate, ProfessionalGroup, Reception, StationMembership
+from deputies.activities import activity_confirm
+from deputies.models import (
+    ActivityFile,
+    ActivityStatus,
+    ContactRecord,
+    Deputy,
+    DutyReport,
+    Level,
+    Mandate,
+    ProfessionalGroup,
+    Reception,
+    StationMembership,
+)
 from deputies.resources.receptions import ReceptionResource
 from deputies.resources.roster import DeputyResource
 from deputies.selectors import deputy_list, reception_list
@@ -28,6 +40,7 @@ from liaison.admin_mixins import (
     ScopedInlineMixin,
     adopt,
 )
+from liaison.errors import DomainError
 from liaison.privacy import mask_phone
 from liaison.scoping import region_scope
 from stations.admin_filters import RegionTreeFilter
@@ -204,20 +217,46 @@ class ReceptionAdmin(ScopedImportExportMixin, RoleScopedAdminMixin, admin.ModelA
 from deputies.models import DutyActivity, DutyScoreWeight  # noqa: E402
 
 
+class ActivityFileInline(admin.TabularInline):
+    model = ActivityFile
+    extra = 0
+    fields = ("original_name", "content_type", "size", "file")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(DutyActivity)
 class DutyActivityAdmin(RoleScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("date", "kind", "title", "region", "station", "deputies_present")
+    list_display = ("date", "kind", "title", "place", "region", "station", "deputies_present", "status")
     list_display_links = ("date", "title")
-    list_filter = (RegionTreeFilter, "kind")
+    list_filter = (RegionTreeFilter, "status", "kind")
     date_hierarchy = "date"
-    search_fields = ("title", "note", "deputies__name")
+    search_fields = ("title", "place", "note", "deputies__name")
     autocomplete_fields = ("region", "station", "deputies")
     ordering = ("-date", "-id")
-    readonly_fields = ("recorded_by",)
-    fields = ("kind", "title", "date", "region", "station", "deputies", "note", "recorded_by")
+    readonly_fields = ("recorded_by", "status", "review_note", "reviewed_by", "reviewed_at")
+    fields = ("kind", "title", "date", "place", "partners", "region", "station", "deputies", "note", "status",
+              "review_note", "reviewed_by", "reviewed_at", "recorded_by")
+    inlines = [ActivityFileInline]
+    actions = ["confirm_selected"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("region", "station").prefetch_related("deputies")
+
+    @admin.action(description=_("确认所选的待确认活动"))
+    def confirm_selected(self, request, queryset):
+        done = 0
+        for activity in queryset.filter(status=ActivityStatus.PENDING):
+            try:
+                activity_confirm(by=request.user, activity=activity)
+            except DomainError as error:
+                self.message_user(request, f"{activity}: {error}", level="error")
+            else:
+                done += 1
+        self.message_user(request, _("已确认 %(n)d 项（退回请在“履职活动确认”页面说明理由）。") % {"n": done})
 
     @admin.display(description=_("参加代表"))
     def deputies_present(self, activity):
@@ -236,3 +275,41 @@ class DutyScoreWeightAdmin(RoleScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("region",)
     ordering = ("region_id", "item")
     fields = ("region", "item", "points", "cap")
+
+
+@admin.register(DutyReport)
+class DutyReportAdmin(RoleScopedAdminMixin, admin.ModelAdmin):
+    """述职 and 述职评议: the deputy's yearly report at a station and the voters' appraisal."""
+
+    region_path = "deputy__region__code"
+    list_display = ("date", "deputy", "station", "attendance", "satisfied", "basically_satisfied", "unsatisfied")
+    list_filter = ("date",)
+    date_hierarchy = "date"
+    search_fields = ("deputy__name", "station__name")
+    autocomplete_fields = ("deputy", "station")
+    readonly_fields = ("recorded_by",)
+    fields = ("deputy", "station", "date", "attendance", "satisfied", "basically_satisfied", "unsatisfied",
+              "summary", "highlights", "recorded_by")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ContactRecord)
+class ContactRecordAdmin(RoleScopedAdminMixin, admin.ModelAdmin):
+    """两个联系: standing-committee members contacting deputies, deputies contacting voters."""
+
+    list_display = ("date", "kind", "deputy", "member_name", "mode", "people")
+    list_filter = (RegionTreeFilter, "kind", "mode")
+    date_hierarchy = "date"
+    search_fields = ("deputy__name", "member_name", "note")
+    autocomplete_fields = ("deputy", "region")
+    readonly_fields = ("recorded_by",)
+    fields = ("kind", "deputy", "member_name", "region", "date", "mode", "people", "note", "recorded_by")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)

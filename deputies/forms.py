@@ -5,7 +5,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from deputies.models import Deputy, Reception, ReceptionStatus
+from deputies.models import ActivityKind, ContactMode, Deputy, Reception, ReceptionStatus
 from deputies.services import reception_create, reception_update
 from stations.models import Station
 
@@ -110,3 +110,45 @@ class ReceptionRecordForm(forms.ModelForm):
         return reception_create(
             station=data["station"], date=data["date"], by=by, deputies=present, status=ReceptionStatus.RECORDED, **fields
         )
+
+
+# --- duty activities a deputy registers (deputies/activity_views.py) ---------------------------
+class _Files(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ActivityFilesField(forms.FileField):
+    """Photos or files from one <input type=file multiple>; the service checks each by content."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", _Files(attrs={"accept": "image/*,.pdf", "capture": "environment"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(ActivityFilesField, self).clean(f, initial) for f in files]
+
+
+class ActivityRegisterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("活动类型"), choices=ActivityKind.choices)
+    date = forms.DateField(label=_("活动日期"), widget=DateInput())
+    place = forms.CharField(label=_("活动地点"), max_length=200)
+    partners = forms.CharField(label=_("与谁一起"), max_length=200, required=False,
+                               help_text=_("如：其他代表、区住建局、社区居委会"))
+    note = forms.CharField(label=_("活动情况及成效"), widget=forms.Textarea(attrs={"rows": 4}))
+    files = ActivityFilesField(label=_("照片或文件"), help_text=_("可拍照上传，JPEG、PNG、WebP 或 PDF，最多 9 个。"))
+
+
+class ActivityReviewForm(forms.Form):
+    note = forms.CharField(label=_("说明（退回时必填）"), required=False, max_length=500,
+                           widget=forms.TextInput())
+
+
+class ContactForm(forms.Form):
+    """代表联系群众: a contact with voters outside a reception (走访、座谈、电话…)."""
+
+    date = forms.DateField(label=_("联系日期"), widget=DateInput())
+    mode = forms.ChoiceField(label=_("联系方式"), choices=ContactMode.choices)
+    people = forms.IntegerField(label=_("联系群众人数"), min_value=0, max_value=MAX_VISITORS, initial=1)
+    note = forms.CharField(label=_("联系情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=SUMMARY_MAX_LENGTH)

@@ -256,20 +256,36 @@ class Reception(models.Model):
 
 
 class ActivityKind(models.TextChoices):
+    """What an activity record is for: only what has no record of its own. Receptions count from
+    reception records, 联系选民 from the voters' opinions a deputy received, 述职 from its report."""
+
     INSPECTION = "inspection", _("视察")
     RESEARCH = "research", _("调研")
     LAW_ENFORCEMENT = "law_enforcement", _("执法检查")
     ATTEND_MEETING = "attend_meeting", _("列席会议")
-    TRAINING = "training", _("学习培训")
-    OTHER = "other", _("其他履职活动")
+    LEGISLATION = "legislation", _("参与立法")
+    GROUP_ACTIVITY = "group_activity", _("专业小组活动")
+    TRAINING = "training", _("培训")
+    OTHER = "other", _("其他")
+
+
+class ActivityStatus(models.TextChoices):
+    """A deputy's own registration waits for staff (西岗: 由代表个人如实填写, office confirms);
+    only confirmed activities score."""
+
+    PENDING = "pending", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    RETURNED = "returned", _("已退回")
 
 
 class DutyActivity(models.Model):
     """A deputy activity outside the station's receptions (视察、调研、执法检查、列席会议…)."""
 
     kind = models.CharField(_("活动类型"), max_length=20, choices=ActivityKind.choices)
-    title = models.CharField(_("活动名称"), max_length=200)
+    title = models.CharField(_("活动名称"), max_length=200, blank=True)
     date = models.DateField(_("活动日期"))
+    place = models.CharField(_("活动地点"), max_length=200, blank=True)
+    partners = models.CharField(_("参加人员"), max_length=200, blank=True, help_text=_("与谁一起（其他代表、部门等）。"))
     region = models.ForeignKey(
         Region, verbose_name=_("组织区划"), on_delete=models.PROTECT, related_name="duty_activities",
         help_text=_("组织活动的人大常委会所在区划，决定由哪一级工作人员管理。"),
@@ -278,7 +294,16 @@ class DutyActivity(models.Model):
         Station, verbose_name=_("站点"), on_delete=models.SET_NULL, null=True, blank=True, related_name="duty_activities"
     )
     deputies = models.ManyToManyField(Deputy, verbose_name=_("参加代表"), related_name="duty_activities")
-    note = models.TextField(_("活动情况"), blank=True)
+    note = models.TextField(_("活动情况及成效"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ActivityStatus.choices, default=ActivityStatus.CONFIRMED
+    )
+    review_note = models.TextField(_("确认或退回说明"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
@@ -289,25 +314,32 @@ class DutyActivity(models.Model):
         verbose_name = _("履职活动")
         verbose_name_plural = _("履职活动")
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["region", "date"], name="dutyactivity_region_date")]
+        indexes = [
+            models.Index(fields=["region", "date"], name="dutyactivity_region_date"),
+            models.Index(fields=["status", "region"], name="dutyactivity_status_region"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.title}"
+        return f"{self.get_kind_display()} {self.title or self.place}"
 
 
 class DutyItem(models.TextChoices):
     """What the yearly duty score (履职考评计分) counts; each activity kind is an item too."""
 
     RECEPTION = "reception", _("参加接待选民")
+    CONTACT_VOTERS = "contact_voters", _("联系选民（接收并答复群众意见）")
     SUGGESTION_LEAD = "suggestion_lead", _("领衔提出意见建议")
     SUGGESTION_COSIGN = "suggestion_cosign", _("附议意见建议")
     EVALUATION = "evaluation", _("评价办理结果")
+    REPORT = "report", _("向选民述职")
     INSPECTION = "inspection", _("视察")
     RESEARCH = "research", _("调研")
     LAW_ENFORCEMENT = "law_enforcement", _("执法检查")
     ATTEND_MEETING = "attend_meeting", _("列席会议")
-    TRAINING = "training", _("学习培训")
-    OTHER = "other", _("其他履职活动")
+    LEGISLATION = "legislation", _("参与立法")
+    GROUP_ACTIVITY = "group_activity", _("专业小组活动")
+    TRAINING = "training", _("培训")
+    OTHER = "other", _("其他")
 
 
 class DutyScoreWeight(models.Model):
@@ -338,3 +370,7 @@ class DutyScoreWeight(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_item_display()} {self.points}"
+
+
+# The duty record's other rows (activity files, 述职, 两个联系) live in their own module.
+from deputies.records import ActivityFile, ContactKind, ContactMode, ContactRecord, DutyReport  # noqa: E402, F401

@@ -44,3 +44,18 @@ def reception_list(*, user) -> QuerySet[Reception]:
             Q(deputies__user=user) | Q(station__memberships__deputy__user=user)
         ).distinct()
     return receptions.none()
+
+
+def activity_list(*, user) -> QuerySet:
+    """Duty activities the user may see: staff and leaders those organised in their region's
+    subtree (a deputy's own registration is organised in the deputy's region); a deputy their
+    own, whatever their status."""
+    from deputies.models import DutyActivity
+
+    activities = DutyActivity.objects.select_related("station", "region").prefetch_related("deputies", "files")
+    scope = region_scope(user)
+    if scope is not None:
+        return activities.filter(region__code__startswith=scope)
+    if _is_deputy(user):
+        return activities.filter(deputies__user=user).distinct()
+    return activities.none()

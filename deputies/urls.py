@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from deputies import station_views, views
+from deputies import activity_views, station_views, views
 
 # The `deputies:` namespace is composed in config/urls.py from these and the deputy's own duty
 # record (suggestions/stats/urls.py `deputy_urlpatterns`), which counts suggestions.
@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:pk>/card.pdf", views.deputy_card_pdf, name="card_pdf"),
     path("me/", views.dashboard, name="dashboard"),
     path("me/receptions/<int:pk>/", views.reception_detail, name="reception_detail"),
+    path("me/activities/", activity_views.my_activities, name="my_activities"),
+    path("me/contacts/", activity_views.my_contacts, name="my_contacts"),
+    path("activities/review/", activity_views.review_queue, name="activity_review"),
+    re_path(r"^activities/(?P<pk>[0-9]+)/(?P<decision>confirm|return)/$", activity_views.review, name="activity_decide"),
+    path("activities/<int:pk>/files/<int:file_pk>/", activity_views.activity_file, name="activity_file"),
 ]
 
 # A station's own pages, served under `/stations/` in the `stations:` namespace (config/urls.py).

@@ -21,7 +21,7 @@ from liaison.admin_mixins import (
 )
 from liaison.scoping import EVERYWHERE, region_scope
 from stations.admin_filters import RegionTreeFilter
-from stations.models import EIGHT_HAVES, LEVEL_BY_CODE_LENGTH, Region, Station
+from stations.models import EIGHT_HAVES, LEVEL_BY_CODE_LENGTH, Region, RegionStandard, Station
 from stations.resources import RegionResource, StationResource
 from stations.selectors import station_list
 from stations.services import STATION_FIELDS, _station_parent_cycles, station_create, station_update
@@ -130,17 +130,24 @@ class StationAdmin(ScopedImportExportMixin, RoleScopedAdminMixin, admin.ModelAdm
         (_("基本信息"), {"fields": ("name", "kind", ("is_industry", "specialty"), "region", "parent", "is_active")}),
         (_("联系与开放"), {"fields": ("address", ("phone", "contact_person"), "opening_hours", "reception_day")}),
         (
-            _("“八有”标准"),
+            _("“八有”“十有”标准"),
             {
                 "fields": (
                     ("has_venue", "has_sign", "has_rules", "has_display"),
                     ("has_commitment", "has_publicity", "has_activities", "has_archive"),
+                    ("has_staff", "has_funding"),
                 ),
-                "description": _("有场所、有牌子、有制度、有展示、有承诺、有宣传、有活动、有档案。"),
+                "description": _("八有：有场所、有牌子、有制度、有展示、有承诺、有宣传、有活动、有档案；"
+                                 "十有另加有人员、有经费（区划采用哪一标准在“站点建设标准”中设置）。"),
             },
         ),
-        (_("评定"), {"fields": ("star_rating", "station_class", "demonstration_level")}),
+        (_("评定"), {
+            "fields": ("star_rating", "star_rating_overridden", "star_rating_reason", "station_class",
+                       "demonstration_level"),
+            "description": _("星级按规则每晚计算；人工评定请在统计“站点标准与星级”页面说明理由。"),
+        }),
     )
+    readonly_fields = ("star_rating", "star_rating_overridden", "star_rating_reason")
 
     def scoped_queryset(self, request):
         return station_list(user=request.user)
@@ -185,3 +192,13 @@ class StationAdmin(ScopedImportExportMixin, RoleScopedAdminMixin, admin.ModelAdm
         else:
             name, region = values.pop("name"), values.pop("region")
             adopt(obj, station_create(name=name, region=region, **values))
+
+
+@admin.register(RegionStandard)
+class RegionStandardAdmin(RoleScopedAdminMixin, admin.ModelAdmin):
+    """站点建设标准: which checklist (八有 or 十有) a region's stations are held to."""
+
+    list_display = ("region", "checklist")
+    list_filter = ("checklist",)
+    autocomplete_fields = ("region",)
+    fields = ("region", "checklist")

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from liaison.regions import within
+from liaison.regions import lineage, within
 
 region_code_validator = RegexValidator(
     r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$",
@@ -120,6 +120,18 @@ EIGHT_HAVES = [
     ("has_activities", _("有活动")),
     ("has_archive", _("有档案")),
 ]
+# 禹州's "十有": the 八有 and two more (有人员、有经费).
+TEN_HAVES = [*EIGHT_HAVES, ("has_staff", _("有人员")), ("has_funding", _("有经费"))]
+
+
+class Checklist(models.TextChoices):
+    """Which standard a region's stations are checked against (RegionStandard; 八有 by default)."""
+
+    EIGHT = "eight", _("八有")
+    TEN = "ten", _("十有")
+
+
+CHECKLISTS = {Checklist.EIGHT: EIGHT_HAVES, Checklist.TEN: TEN_HAVES}
 
 
 class StationQuerySet(models.QuerySet):
@@ -167,9 +179,15 @@ class Station(models.Model):
     has_publicity = models.BooleanField(_("有宣传"), default=False)
     has_activities = models.BooleanField(_("有活动"), default=False)
     has_archive = models.BooleanField(_("有档案"), default=False)
+    has_staff = models.BooleanField(_("有人员"), default=False)
+    has_funding = models.BooleanField(_("有经费"), default=False)
     star_rating = models.PositiveSmallIntegerField(
         _("星级"), default=0, validators=[MaxValueValidator(5)], help_text=_("0 表示未评星，最高五星。")
     )
+    star_rating_overridden = models.BooleanField(
+        _("星级人工评定"), default=False, help_text=_("人工评定的星级不再按规则自动计算。")
+    )
+    star_rating_reason = models.CharField(_("人工评定理由"), max_length=200, blank=True)
     station_class = models.CharField(_("类别"), max_length=10, choices=StationClass.choices, blank=True)
     demonstration_level = models.CharField(
         _("示范等级"), max_length=10, choices=DemonstrationLevel.choices, blank=True, default=""
@@ -211,3 +229,30 @@ class Station(models.Model):
     @property
     def eight_haves_count(self) -> int:
         return sum(1 for field, _label in EIGHT_HAVES if getattr(self, field))
+
+
+class RegionStandard(models.Model):
+    """The station checklist a region uses (八有 or 十有); a region without one takes the nearest
+    region above that has one, else 八有 (`checklist_for`)."""
+
+    region = models.OneToOneField(
+        Region, verbose_name=_("区划"), on_delete=models.CASCADE, primary_key=True, related_name="standard"
+    )
+    checklist = models.CharField(_("站点标准"), max_length=10, choices=Checklist.choices, default=Checklist.EIGHT)
+
+    class Meta:
+        verbose_name = _("站点建设标准")
+        verbose_name_plural = _("站点建设标准")
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.get_checklist_display()}"
+
+
+def checklist_for(code: str) -> tuple[str, list]:
+    """The checklist (its value and its (field, label) items) of the region `code`: the nearest
+    region at or above it that set one, else 八有."""
+    rows = dict(RegionStandard.objects.filter(region_id__in=lineage(code)).values_list("region_id", "checklist"))
+    chosen = Checklist.EIGHT
+    for prefix in lineage(code):  # shortest first: the nearest wins
+        chosen = rows.get(prefix, chosen)
+    return chosen, CHECKLISTS[Checklist(chosen)]

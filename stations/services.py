@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from liaison.errors import DomainError
 from liaison.text import clean_strings
-from stations.models import EIGHT_HAVES, LEVEL_BY_CODE_LENGTH, Region, RegionLevel
+from stations.models import LEVEL_BY_CODE_LENGTH, TEN_HAVES, Region, RegionLevel
 
 # The project's own region set (山西省 → 长治市 → 12 counties → 149 townships), so the demo
 # city needs nothing outside the repository.
@@ -281,7 +281,7 @@ STATION_FIELDS = frozenset(
         "contact_person",
         "opening_hours",
         "reception_day",
-        *(name for name, _label in EIGHT_HAVES),
+        *(name for name, _label in TEN_HAVES),
         "star_rating",
         "station_class",
         "demonstration_level",

@@ -1,14 +1,22 @@
-"""一表两卡三簿: the station's paperwork the product replaces, as print-ready pages and Excel.
+"""一表两卡三簿 (长治) and 两簿两卡 (禹州): the paperwork the product replaces, as print-ready A4 pages
+and Excel.
 
 The 表 is the reception-day schedule (代表接待日公示表); the 两卡 (代表连心卡, 联络站服务卡) are
-printed from the deputy and station pages; the 三簿 are the record books kept at a station:
+printed from the deputy and station pages; the 三簿, named as 长治 names them, are kept per deputy
+(`DEPUTY_BOOKS`) and, over all its deputies, per station (`BOOKS`):
 
-- 接待走访群众登记簿: the receptions held (in the station, visits, mobile, online, evening talks);
-- 意见建议登记簿: the opinions and suggestions raised at the station, and how each was handled;
-- 反馈登记簿: the results told back to the voters.
+- 代表联系和接待走访群众记录簿: receptions (in the station, visits, mobile, online, evening talks)
+  and, for a deputy, their recorded contacts with voters (两个联系);
+- 代表提出建议意见情况记录簿: for a station, what was raised there and how each was handled; for a
+  deputy, the suggestions they lead or co-sign, wherever raised (a deputy's own suggestion has no
+  station and is in their book all the same);
+- 反馈群众意见和诉求情况记录簿: the results told back to voters (for a deputy: the voters'
+  opinions they received, its handling and feedback).
 
-Each book is one `Book` (title, columns, rows) built by a handful of queries for one station and
-one period, so the page and the workbook show exactly the same rows.
+禹州's 转办意见建议登记卡 (`transfers`) is one card per item passed on to a handling unit.
+
+Each book is one `Book` (title, columns, rows) built by a handful of queries for one station or
+deputy and one period, so the page and the workbook show exactly the same rows.
 """
 
 from __future__ import annotations
@@ -39,27 +47,53 @@ from .models import (
 from .privacy import submitter_for
 from .stats.periods import start_of
 
+RECEPTION_BOOK = _("代表联系和接待走访群众记录簿")
+SUGGESTION_BOOK = _("代表提出建议意见情况记录簿")
+FEEDBACK_BOOK = _("反馈群众意见和诉求情况记录簿")
+TRANSFER_CARD = _("转办意见建议登记卡")
+
 BOOKS = {
     "schedule": _("代表接待日公示表"),
-    "receptions": _("接待走访群众登记簿"),
-    "suggestions": _("意见建议登记簿"),
-    "feedback": _("反馈登记簿"),
+    "receptions": RECEPTION_BOOK,
+    "suggestions": SUGGESTION_BOOK,
+    "feedback": FEEDBACK_BOOK,
+    "transfers": TRANSFER_CARD,
 }
+DEPUTY_BOOKS = {
+    "receptions": RECEPTION_BOOK,
+    "suggestions": SUGGESTION_BOOK,
+    "feedback": FEEDBACK_BOOK,
+}
+# Which of the books are 禹州's 两簿两卡 (the second 卡 is the deputy's contact card).
+YUZHOU = ("receptions", "suggestions", "transfers")
 
 
 @dataclass
 class Book:
     kind: str
     title: str
-    station: Station
+    station: Station | None
     start: datetime.date
     end: datetime.date
     columns: list[str]
     rows: list[list] = field(default_factory=list)
+    deputy: object = None  # a deputy's own book: deputies.models.Deputy
+
+    @property
+    def subject(self) -> str:
+        return self.station.name if self.station is not None else f"{self.deputy.name}代表"
+
+    @property
+    def is_cards(self) -> bool:
+        """One card per row (转办意见建议登记卡), printed as cards rather than a table."""
+        return self.kind == "transfers"
+
+    def cards(self) -> list[list[tuple[str, object]]]:
+        return [list(zip(self.columns, row, strict=True)) for row in self.rows]
 
     @property
     def filename(self) -> str:
-        return f"{self.title}-{self.station.name}-{self.start:%Y%m%d}-{self.end:%Y%m%d}.xlsx"
+        return f"{self.title}-{self.subject}-{self.start:%Y%m%d}-{self.end:%Y%m%d}.xlsx"
 
 
 def _day(moment) -> str:
@@ -174,19 +208,74 @@ def feedback_book(*, station: Station, start: datetime.date, end: datetime.date,
     return book
 
 
+def _period(start: datetime.date, end: datetime.date) -> dict:
+    return {"created_at__gte": start_of(start), "created_at__lt": start_of(end + datetime.timedelta(days=1))}
+
+
+def _lead_unit(s):
+    return s.active_leads[0] if s.active_leads else None
+
+
+def _active_leads():
+    return Prefetch(
+        "assignments",
+        queryset=Assignment.objects.filter(role=AssignmentRole.LEAD).exclude(status=AssignmentStatus.RETURNED)
+        .select_related("unit").order_by("created_at", "id"),
+        to_attr="active_leads",
+    )
+
+
+def transfer_cards(*, station: Station, start: datetime.date, end: datetime.date, viewer=None) -> Book:
+    """转办意见建议登记卡 (禹州): one card per item raised at the station and passed on to a handling
+    unit in the period — what, from whom, to which unit, by when, with what result and feedback."""
+    book = Book("transfers", str(TRANSFER_CARD), station, start, end, [
+        str(_("查询码")), str(_("登记日期")), str(_("提出人")), str(_("联系电话")), str(_("意见建议内容")),
+        str(_("接待代表")), str(_("转办单位")), str(_("转办日期")), str(_("办理期限")), str(_("办理结果")),
+        str(_("答复日期")), str(_("反馈日期")),
+    ])
+    suggestions = (
+        Suggestion.objects.filter(station=station, assignments__role=AssignmentRole.LEAD, **_period(start, end))
+        .distinct()
+        .prefetch_related(
+            Prefetch("deputy_links", queryset=SuggestionDeputy.objects.select_related("deputy").order_by("order", "id")),
+            _active_leads(),
+        )
+        .order_by("created_at", "id")
+    )
+    for s in suggestions:
+        lead = _lead_unit(s)
+        submitter = submitter_for(viewer, s)
+        book.rows.append([
+            s.code, _day(s.created_at), submitter.name, submitter.phone, f"{s.title}：{s.content[:300]}",
+            _names(link.deputy for link in s.deputy_links.all()), lead.unit.name if lead else "",
+            _day(lead.created_at) if lead else "", f"{lead.deadline:%Y-%m-%d}" if lead else "",
+            s.get_result_display() if s.result else "", _day(s.replied_at), _day(s.fed_back_at),
+        ])
+    return book
+
+
 BUILDERS = {
     "schedule": schedule,
     "receptions": reception_book,
     "suggestions": suggestion_book,
     "feedback": feedback_book,
+    "transfers": transfer_cards,
 }
+NAMES_VOTERS = ("suggestions", "feedback", "transfers")
 
 
 def build(kind: str, *, station: Station, start: datetime.date, end: datetime.date, viewer=None) -> Book:
     """Book `kind`; the books that name voters show them as `viewer` may see them."""
-    if kind in ("suggestions", "feedback"):
+    if kind in NAMES_VOTERS:
         return BUILDERS[kind](station=station, start=start, end=end, viewer=viewer)
     return BUILDERS[kind](station=station, start=start, end=end)
+
+
+def build_for_deputy(kind: str, *, deputy, start: datetime.date, end: datetime.date, viewer=None) -> Book:
+    """The deputy's own book `kind` (DEPUTY_BOOKS: deputy_books.py builds them)."""
+    from .deputy_books import DEPUTY_BUILDERS
+
+    return DEPUTY_BUILDERS[kind](deputy=deputy, start=start, end=end, viewer=viewer)
 
 
 def book_xlsx(book: Book) -> bytes:
@@ -196,7 +285,7 @@ def book_xlsx(book: Book) -> bytes:
     sheet.title = book.title[:31]
     sheet.append(export_row([book.title]))
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(export_row([f"{book.station.name}  {book.start:%Y-%m-%d} — {book.end:%Y-%m-%d}"]))
+    sheet.append(export_row([f"{book.subject}  {book.start:%Y-%m-%d} — {book.end:%Y-%m-%d}"]))
     sheet.append(export_row(book.columns))
     for cell in sheet[3]:
         cell.font = Font(bold=True)

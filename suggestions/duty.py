@@ -1,13 +1,21 @@
-"""履职档案 and 履职考评计分: each deputy's duty record and yearly score, and the leading officials'
-quarterly station visits.
+"""履职档案 and 履职考评计分: each deputy's duty record and yearly score — the one computation the
+deputy's own page, the staff's ranking and record pages, the Excel export and the API
+(`deputies/{id}/record/`) all call, so they always agree.
 
-Everything is counted from rows, a handful of grouped queries whatever the number of deputies:
+Everything is counted from rows, a handful of grouped queries whatever the number of deputies,
+and every item counts once, under one figure:
 
-- receptions attended: recorded receptions (`Reception.deputies`) dated in the year;
-- suggestions raised as lead (领衔, or the deputy who received a voter's opinion) and co-signed
-  (附议): `SuggestionDeputy`, by the suggestion's submission date (Asia/Shanghai);
-- evaluations given: `Evaluation.deputy`, by the evaluation's date;
-- activities (视察、调研、执法检查、列席会议…): `DutyActivity`, by its date.
+- 参加接待: recorded receptions (`Reception.deputies`) dated in the year, whatever their mode;
+- 联系选民: voters' opinions (kind `opinion`) the deputy received (a `SuggestionDeputy` link on an
+  opinion = 接待代表) and that were answered (replied, fed back or closed), by the opinion's
+  submission date. A received opinion is never a suggestion the deputy leads; an opinion
+  converted into a deputy suggestion counts once, as that suggestion (领衔), not here too;
+- 领衔 and 附议: `SuggestionDeputy` links on deputy suggestions (kind `deputy_suggestion`), by the
+  suggestion's submission date (Asia/Shanghai); which co-sign links count is `cosign_links`;
+- 评价: `Evaluation.deputy`, by the evaluation's date;
+- 述职: the deputy's reports to voters (`DutyReport`), by date;
+- activities (视察、调研、执法检查、列席会议、参与立法、专业小组活动、培训、其他): `DutyActivity` rows
+  staff have confirmed (a deputy's own registration scores once confirmed), by date.
 
 The score is Σ min(count × points, cap) over the items, with the points staff set for their
 region (`DutyScoreWeight`, the nearest region at or above the deputy's) or the defaults below.
@@ -24,15 +32,18 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deputies import attendance
 from deputies.models import (
     ActivityKind,
+    ActivityStatus,
     Deputy,
     DutyActivity,
     DutyItem,
+    DutyReport,
     DutyScoreWeight,
     Reception,
     ReceptionStatus,
@@ -44,19 +55,23 @@ from liaison.text import clean_text
 from stations.models import Region, Station
 
 from .conf import setting
-from .models import DeputyRole, Evaluation, SuggestionDeputy
+from .models import Consent, DeputyRole, Evaluation, Status, Suggestion, SuggestionDeputy, SuggestionKind
 from .stats.periods import start_of
 
 # Points per occurrence and the most an item may give in a year (None: no cap).
 DEFAULT_WEIGHTS: dict[str, tuple[Decimal, Decimal | None]] = {
     DutyItem.RECEPTION: (Decimal("2"), None),
+    DutyItem.CONTACT_VOTERS: (Decimal("1"), Decimal("20")),
     DutyItem.SUGGESTION_LEAD: (Decimal("3"), None),
     DutyItem.SUGGESTION_COSIGN: (Decimal("1"), Decimal("10")),
     DutyItem.EVALUATION: (Decimal("1"), None),
+    DutyItem.REPORT: (Decimal("5"), Decimal("5")),
     DutyItem.INSPECTION: (Decimal("2"), None),
     DutyItem.RESEARCH: (Decimal("2"), None),
     DutyItem.LAW_ENFORCEMENT: (Decimal("2"), None),
     DutyItem.ATTEND_MEETING: (Decimal("1"), None),
+    DutyItem.LEGISLATION: (Decimal("2"), None),
+    DutyItem.GROUP_ACTIVITY: (Decimal("1"), None),
     DutyItem.TRAINING: (Decimal("1"), Decimal("5")),
     DutyItem.OTHER: (Decimal("1"), Decimal("5")),
 }
@@ -104,40 +119,65 @@ def _year_bounds(year: int):
     return start_of(datetime.date(year, 1, 1)), start_of(datetime.date(year + 1, 1, 1))
 
 
+# --- which rows count ---------------------------------------------------------------------------
+def lead_links():
+    """领衔: the lead links on deputy suggestions (never a received voter's opinion)."""
+    return SuggestionDeputy.objects.filter(role=DeputyRole.LEAD, suggestion__kind=SuggestionKind.DEPUTY_SUGGESTION)
+
+
+def cosign_links():
+    """附议: the co-sign links that count — the ONE place that says which: those the deputy
+    confirmed (a request not yet answered, or declined, is not a co-signature)."""
+    return SuggestionDeputy.objects.filter(
+        role=DeputyRole.CO_SIGNER, suggestion__kind=SuggestionKind.DEPUTY_SUGGESTION, consent=Consent.CONFIRMED
+    )
+
+
+ANSWERED_STATUSES = (Status.REPLIED, Status.CLOSED)
+
+
+def received_links():
+    """联系选民: the deputy's links on voters' opinions (接待代表) that were answered — replied, fed
+    back or closed — and not converted into a deputy suggestion (which counts as that one)."""
+    converted = Suggestion.objects.filter(converted_from=OuterRef("suggestion_id"))
+    return SuggestionDeputy.objects.filter(suggestion__kind=SuggestionKind.OPINION).filter(
+        Q(suggestion__status__in=ANSWERED_STATUSES)
+        | Q(suggestion__replied_at__isnull=False)
+        | Q(suggestion__fed_back_at__isnull=False)
+    ).exclude(Exists(converted))
+
+
+def confirmed_activities():
+    return DutyActivity.objects.filter(status=ActivityStatus.CONFIRMED)
+
+
 def duty_counts(*, deputies, year: int) -> dict[int, dict[str, int]]:
     """Per deputy and item, what the deputies (a queryset, used as a subquery) did in `year`:
-    four grouped queries in all, whatever their number."""
+    seven grouped queries in all, whatever their number."""
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     deputy_ids = deputies.values("pk")
     low, high = _year_bounds(year)
-    attended = (
-        Reception.deputies.through.objects.filter(
-            deputy_id__in=deputy_ids, reception__status=ReceptionStatus.RECORDED, reception__date__year=year
-        )
-        .values("deputy_id")
-        .annotate(n=Count("reception_id", distinct=True))
-    )
-    for row in attended:
-        counts[row["deputy_id"]][DutyItem.RECEPTION] = row["n"]
-    raised = (
-        SuggestionDeputy.objects.filter(
-            deputy_id__in=deputy_ids, suggestion__created_at__gte=low, suggestion__created_at__lt=high
-        )
-        .values("deputy_id", "role")
-        .annotate(n=Count("suggestion_id", distinct=True))
-    )
-    for row in raised:
-        item = DutyItem.SUGGESTION_LEAD if row["role"] == DeputyRole.LEAD else DutyItem.SUGGESTION_COSIGN
-        counts[row["deputy_id"]][item] += row["n"]
-    evaluations = (
-        Evaluation.objects.filter(deputy_id__in=deputy_ids, created_at__gte=low, created_at__lt=high)
-        .values("deputy_id")
-        .annotate(n=Count("id"))
-    )
-    for row in evaluations:
-        counts[row["deputy_id"]][DutyItem.EVALUATION] = row["n"]
+
+    def add(item, rows, key="n"):
+        for row in rows:
+            counts[row["deputy_id"]][item] += row[key]
+
+    add(DutyItem.RECEPTION, Reception.deputies.through.objects.filter(
+        deputy_id__in=deputy_ids, reception__status=ReceptionStatus.RECORDED, reception__date__year=year
+    ).values("deputy_id").annotate(n=Count("reception_id", distinct=True)))
+    in_year = {"deputy_id__in": deputy_ids, "suggestion__created_at__gte": low, "suggestion__created_at__lt": high}
+    for item, links in ((DutyItem.SUGGESTION_LEAD, lead_links()), (DutyItem.SUGGESTION_COSIGN, cosign_links()),
+                        (DutyItem.CONTACT_VOTERS, received_links())):
+        add(item, links.filter(**in_year).values("deputy_id").annotate(n=Count("suggestion_id", distinct=True)))
+    add(DutyItem.EVALUATION, Evaluation.objects.filter(
+        deputy_id__in=deputy_ids, created_at__gte=low, created_at__lt=high
+    ).values("deputy_id").annotate(n=Count("id")))
+    add(DutyItem.REPORT, DutyReport.objects.filter(deputy_id__in=deputy_ids, date__year=year)
+        .values("deputy_id").annotate(n=Count("id")))
     activities = (
-        DutyActivity.deputies.through.objects.filter(deputy_id__in=deputy_ids, dutyactivity__date__year=year)
+        DutyActivity.deputies.through.objects.filter(
+            deputy_id__in=deputy_ids, dutyactivity__date__year=year, dutyactivity__status=ActivityStatus.CONFIRMED
+        )
         .values("deputy_id", "dutyactivity__kind")
         .annotate(n=Count("dutyactivity_id", distinct=True))
     )
@@ -173,15 +213,18 @@ def duty_score(*, deputy: Deputy, year: int) -> DutyScore:
 
 @dataclass
 class DutyRecord:
-    """一人一档: what a deputy did in a year, item by item, and the score."""
+    """一人一档: what a deputy did in a year, item by item, and the score (the same rows
+    `duty_counts` counts)."""
 
     deputy: Deputy
     year: int
     score: DutyScore
     receptions: list = field(default_factory=list)
+    received: list = field(default_factory=list)
     lead: list = field(default_factory=list)
     cosigned: list = field(default_factory=list)
     evaluations: list = field(default_factory=list)
+    reports: list = field(default_factory=list)
     activities: list = field(default_factory=list)
 
 
@@ -191,26 +234,46 @@ def duty_record(*, deputy: Deputy, year: int) -> DutyRecord:
         Reception.objects.filter(deputies=deputy, status=ReceptionStatus.RECORDED, date__year=year)
         .select_related("station").order_by("date", "id")
     )
-    links = list(
-        SuggestionDeputy.objects.filter(deputy=deputy, suggestion__created_at__gte=low, suggestion__created_at__lt=high)
-        .select_related("suggestion", "suggestion__category")
-        .order_by("suggestion__created_at", "suggestion_id")
-    )
+
+    def suggestions(links):
+        rows = links.filter(deputy=deputy, suggestion__created_at__gte=low, suggestion__created_at__lt=high)
+        return [link.suggestion for link in rows.select_related("suggestion", "suggestion__category")
+                .order_by("suggestion__created_at", "suggestion_id")]
+
     evaluations = list(
         Evaluation.objects.filter(deputy=deputy, created_at__gte=low, created_at__lt=high)
         .select_related("suggestion").order_by("created_at", "id")
     )
-    activities = list(DutyActivity.objects.filter(deputies=deputy, date__year=year).select_related("station").order_by("date", "id"))
+    activities = list(confirmed_activities().filter(deputies=deputy, date__year=year)
+                      .select_related("station").order_by("date", "id"))
     return DutyRecord(
         deputy=deputy,
         year=year,
         score=duty_score(deputy=deputy, year=year),
         receptions=receptions,
-        lead=[link.suggestion for link in links if link.role == DeputyRole.LEAD],
-        cosigned=[link.suggestion for link in links if link.role != DeputyRole.LEAD],
+        received=suggestions(received_links()),
+        lead=suggestions(lead_links()),
+        cosigned=suggestions(cosign_links()),
         evaluations=evaluations,
+        reports=list(DutyReport.objects.filter(deputy=deputy, date__year=year).select_related("station")
+                     .order_by("date", "id")),
         activities=activities,
     )
+
+
+def public_summary(*, deputy: Deputy, year: int) -> dict:
+    """The yearly duty summary a voter may read on the contact card (禹州: 履职情况向选民公布):
+    counts per item and the reports' public highlights — no names, no texts, nothing private."""
+    score = duty_score(deputy=deputy, year=year)
+    highlights = [
+        h for h in DutyReport.objects.filter(deputy=deputy, date__year=year).order_by("date")
+        .values_list("highlights", flat=True) if h
+    ]
+    return {
+        "year": year,
+        "lines": [(label, count) for _value, label, count, _points in score.lines() if count],
+        "highlights": highlights,
+    }
 
 
 # --- writes -------------------------------------------------------------------------------------
@@ -271,47 +334,29 @@ def duty_weights_save(*, by, region: Region, weights: dict[str, tuple[Decimal, D
     return saved
 
 
-# --- leading officials' quarterly visits (领导干部代表每季度进站) -----------------------------
-@dataclass
-class LeaderVisits:
-    deputy: Deputy
-    per_quarter: list[int]
-    missed: list[int]  # quarters (1–4) that have ended with fewer visits than required
+# --- 进站入点 (deputies/attendance.py counts; the setting is read here) ---------------------------
+def leader_visits(*, region: str, year: int, today: datetime.date | None = None) -> list[attendance.LeaderVisits]:
+    """领导干部代表每季度进站: receptions at a station per quarter, and the quarters missed."""
+    return attendance.leader_visits(region=region, year=year, today=today,
+                                    required=int(setting("LEADER_VISITS_PER_QUARTER")))
 
 
-def leader_visits(*, region: str, year: int, today: datetime.date | None = None) -> list[LeaderVisits]:
-    """Each leading-official deputy of the region: recorded receptions attended per quarter of
-    `year`, and the ended quarters with fewer than LEADER_VISITS_PER_QUARTER (two queries)."""
-    from django.db.models.functions import ExtractQuarter
-
+def attendance_alerts(*, region: str, today: datetime.date | None = None, limit: int = 50) -> dict:
+    """What the staff dashboard and the nightly report warn of: deputies not yet at a station this
+    month, those who missed last month, and leading officials who missed an ended quarter."""
     today = today or timezone.localdate()
-    required = int(setting("LEADER_VISITS_PER_QUARTER"))
-    leaders = Deputy.objects.filter(is_leading_official=True).order_by("region_id", "name", "id")
-    if region:
-        leaders = leaders.filter(within(region))
-    visits = (
-        Reception.deputies.through.objects.filter(
-            deputy_id__in=leaders.values("pk"), reception__status=ReceptionStatus.RECORDED, reception__date__year=year
-        )
-        .annotate(quarter=ExtractQuarter("reception__date"))
-        .values("deputy_id", "quarter")
-        .annotate(n=Count("reception_id", distinct=True))
-    )
-    leaders = list(leaders)
-    table: dict[int, list[int]] = {d.pk: [0, 0, 0, 0] for d in leaders}
-    for row in visits:
-        table[row["deputy_id"]][row["quarter"] - 1] = row["n"]
-    ended = [q for q in (1, 2, 3, 4) if _quarter_end(year, q) < today]
-    return [
-        LeaderVisits(deputy=d, per_quarter=table[d.pk], missed=[q for q in ended if table[d.pk][q - 1] < required])
-        for d in leaders
-    ]
-
-
-def _quarter_end(year: int, quarter: int) -> datetime.date:
-    if quarter == 4:
-        return datetime.date(year, 12, 31)
-    return datetime.date(year, 3 * quarter + 1, 1) - datetime.timedelta(days=1)
+    last_month = today.replace(day=1) - datetime.timedelta(days=1)
+    year = today.year if today.month > 3 else today.year - 1  # the last ended quarter's year
+    leaders = [v for v in leader_visits(region=region, year=year, today=today) if v.missed]
+    return {
+        "this_month": today.replace(day=1),
+        "last_month": last_month.replace(day=1),
+        "not_yet": attendance.missed_month(region=region, month=today, limit=limit),
+        "missed_last_month": attendance.missed_month(region=region, month=last_month, limit=limit),
+        "leaders_year": year,
+        "leaders_missed": leaders[:limit],
+        "limit": limit,
+    }
 
 
 def deputies_not_in_stations(*, region: str, day: datetime.date | None = None, limit: int = 100):

@@ -46,6 +46,9 @@ def build_stats_nightly(day: str | None = None) -> dict:
 
     date = datetime.date.fromisoformat(day) if day else timezone.localdate() - datetime.timedelta(days=1)
     result = build_stats(date=date)
+    from deputies.standards import stars_refresh
+
+    stars_refresh(day=date)  # stations' derived star ratings (not those set by hand)
     email_stats_workbooks.delay(date.isoformat())
     return {"date": date.isoformat(), "rows": result.rows, "seconds": round(result.seconds, 2), "pruned": result.pruned}
 

@@ -270,3 +270,27 @@ class DutyScoreWeightFactory(factory.django.DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
     item = "reception"
     points = 2
+
+
+class DutyReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deputies.DutyReport"
+
+    deputy = factory.SubFactory(DeputyFactory)
+    station = factory.SubFactory(StationFactory)
+    date = datetime.date(2026, 4, 20)
+    attendance = 40
+    satisfied = 30
+    basically_satisfied = 8
+    unsatisfied = 2
+
+
+class ContactRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deputies.ContactRecord"
+
+    kind = "deputy_voters"
+    deputy = factory.SubFactory(DeputyFactory)
+    region = factory.LazyAttribute(lambda o: o.deputy.region)
+    date = datetime.date(2026, 4, 20)
+    people = 5

@@ -26,7 +26,7 @@ from liaison.exports import export_row
 from liaison.regions import within
 from liaison.scoping import region_scope
 from suggestions.conf import setting
-from suggestions.duty import leader_visits
+from suggestions.duty import attendance_alerts, leader_visits
 from suggestions.models import StatDimension, StatPeriod, StatSnapshot
 from suggestions.stats.figures import FIGURES
 from suggestions.stats.periods import snapshot_periods
@@ -112,7 +112,7 @@ HEADLINE_COLUMNS = [c for c in FIGURE_COLUMNS if c[1] in {
     "collected", "accepted", "assigned", "replied", "replied_on_time", "overdue", "on_time_rate", "closed",
     "fed_back", "feedback_rate", "evaluated", "satisfaction_rate", "voter_satisfaction_rate",
 }]
-SHEETS = 9  # for the progress of a workbook being built
+SHEETS = 10  # for the progress of a workbook being built
 
 
 def _figure_values(figures) -> tuple[list, list]:
@@ -207,6 +207,17 @@ def build_workbook(*, region: str, date: datetime.date, period: str = StatPeriod
     for visits in leader_visits(region=region, year=year, today=date + datetime.timedelta(days=1)):
         sheet.row([visits.deputy.name, visits.deputy.region_id, *visits.per_quarter,
                    "、".join(f"第{q}季度" for q in visits.missed)])
+    step()
+
+    alerts = attendance_alerts(region=region, today=date + datetime.timedelta(days=1), limit=5000)
+    sheet = _Sheet(workbook, _("进站入点提醒"), [_("提醒"), _("代表"), _("区划代码")])
+    for deputy in alerts["missed_last_month"]:
+        sheet.row([_("%(m)s 未进站") % {"m": f"{alerts['last_month']:%Y-%m}"}, deputy.name, deputy.region_id])
+    for deputy in alerts["not_yet"]:
+        sheet.row([_("%(m)s 尚未进站") % {"m": f"{alerts['this_month']:%Y-%m}"}, deputy.name, deputy.region_id])
+    for visits in alerts["leaders_missed"]:
+        sheet.row([_("领导干部代表未进站：") + "、".join(f"第{q}季度" for q in visits.missed), visits.deputy.name,
+                   visits.deputy.region_id])
     step()
 
     about = _Sheet(workbook, _("说明"), [_("项目"), _("说明")])

@@ -88,7 +88,7 @@ def test_the_workbook_has_the_title_the_header_and_the_same_rows(station):
     book = books.reception_book(station=station, **JUNE)
     sheet = load_workbook(io.BytesIO(books.book_xlsx(book))).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert rows[0][0] == "接待走访群众登记簿" and "太东站" in rows[1][0]
+    assert rows[0][0] == "代表联系和接待走访群众记录簿" and "太东站" in rows[1][0]
     assert rows[2] == book.columns
     assert [[("" if v is None else v) for v in r] for r in rows[3:]] == book.rows
     assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$3:$3"

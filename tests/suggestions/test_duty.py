@@ -41,7 +41,7 @@ def place(changzhi):
 
 
 def led(deputy, created, role="lead"):
-    suggestion = SuggestionFactory(region=deputy.region, created_at=created)
+    suggestion = SuggestionFactory(region=deputy.region, created_at=created, kind="deputy_suggestion")
     SuggestionDeputyFactory(suggestion=suggestion, deputy=deputy, role=role)
     return suggestion
 
@@ -96,12 +96,12 @@ def test_scores_are_ranked_and_take_a_fixed_number_of_queries(place, django_asse
     ReceptionFactory(station=place["station"], date=D(2025, 3, 15), status="recorded", deputies=[others[1]])
     led(others[2], datetime.datetime(2025, 3, 1, tzinfo=SH))
     deputies = Deputy.objects.filter(region=place["township"])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(9):
         scores = duty.duty_scores(deputies=deputies, year=2025)
     assert [s.deputy for s in scores][:2] == [others[2], others[1]]  # 3 points, 2 points
     for _i in range(5):
         DeputyFactory(region=place["township"])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(9):
         assert len(duty.duty_scores(deputies=deputies, year=2025)) == 9
 
 

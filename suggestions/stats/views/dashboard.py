@@ -53,6 +53,7 @@ def dashboard(request):
     context = {
         "scope": scope, "region": region, "period": period, "periods": periods, "date": date,
         "breadcrumb": breadcrumb, "region_name": breadcrumb[-1][1],
+        "alerts": duty.attendance_alerts(region=region, limit=20),
     }
     if date is None:
         return render(request, "stats/dashboard.html", context)

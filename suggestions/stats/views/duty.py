@@ -4,6 +4,7 @@ Every duty figure on these pages is counted by `suggestions.duty`."""
 
 from __future__ import annotations
 
+import io
 from decimal import InvalidOperation
 
 from django import forms
@@ -13,15 +14,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
 
 from deputies.models import ActivityKind, Deputy, DutyActivity, DutyItem, Reception, ReceptionStatus
 from deputies.views import my_deputy
+from liaison.exports import export_row
 from liaison.models import Role
 from liaison.regions import within
 from stations.models import Region, Station
@@ -29,11 +32,13 @@ from suggestions import duty
 from suggestions.stats.views.params import (
     PAGE_SIZE,
     query_string,
+    quote_filename,
     region_breadcrumb,
     region_param,
     stats_scope,
     year_param,
 )
+from suggestions.stats.workbook import XLSX
 
 
 @login_required
@@ -209,3 +214,28 @@ def my_duty_record(request):
         "deputy": deputy, "year": year, "year_choices": range(today.year, today.year - 5, -1),
         "score": duty.duty_score(deputy=deputy, year=year), "years": years, "page": page,
     })
+
+
+@login_required
+def duty_xlsx(request):
+    """履职考评 as Excel: the same ranking (`duty.duty_scores`) as the page, every deputy of the region."""
+    scope = stats_scope(request)
+    region = region_param(request, scope)
+    year = year_param(request, timezone.localdate())
+    deputies = Deputy.objects.all().order_by("region_id", "name", "id")
+    if region:
+        deputies = deputies.filter(within(region))
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("履职考评")
+    items = list(DutyItem)
+    sheet.append(export_row([_("名次"), _("代表"), _("区划代码"), *[str(i.label) for i in items], _("得分")]))
+    for rank, score in enumerate(duty.duty_scores(deputies=deputies, year=year), start=1):
+        sheet.append(export_row([rank, score.deputy.name, score.deputy.region_id,
+                                 *[score.counts.get(i, 0) for i in items], float(score.total)]))
+    stream = io.BytesIO()
+    workbook.save(stream)
+    response = HttpResponse(stream.getvalue(), content_type=XLSX)
+    name = quote_filename(f"履职考评-{region or 'all'}-{year}.xlsx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response

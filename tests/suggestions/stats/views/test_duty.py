@@ -29,11 +29,12 @@ def test_duty_list_and_record(client, built, staff):
     assert response.status_code == 200
     top = response.context["page"].object_list[0]
     assert top.deputy == built.dep1
-    # 1 reception × 2 + 3 suggestions led (A G J) × 3 + 3 evaluations given (A, G twice) × 1 = 14
-    assert top.total == 14
+    # 1 reception × 2 + 3 voters' opinions received and answered (A G J: 联系选民, not 领衔) × 1
+    # + 3 evaluations given (A, G twice) × 1 = 8
+    assert top.total == 8
 
     record = get(client, staff, "stats:duty_detail", built.dep1.pk, year=2025)
-    assert record.status_code == 200 and record.context["record"].score.total == 14
+    assert record.status_code == 200 and record.context["record"].score.total == 8
 
 
 def test_a_deputy_reads_their_own_duty_record_only(client, built):
@@ -109,7 +110,7 @@ def own(built):
 
 def test_the_deputys_own_page_and_the_staffs_page_show_the_same_duty_figures(client, built, own, staff):
     dep1 = built.dep1
-    # 领衔 counts the opinions received (A G J in the book) and the deputy suggestions led alike.
+    # 领衔 counts only the deputy suggestions led; the opinions received (A G J in the book) are 联系选民.
     led = SuggestionFactory(region=built.township, kind="deputy_suggestion", created_at=at(2025, 3, 2))
     SuggestionDeputyFactory(suggestion=led, deputy=dep1, role="lead")
     cosigned = SuggestionFactory(region=built.township, kind="deputy_suggestion", created_at=at(2025, 3, 3))
@@ -121,7 +122,8 @@ def test_the_deputys_own_page_and_the_staffs_page_show_the_same_duty_figures(cli
 
     assert mine.status_code == theirs.status_code == 200
     assert score_rows(mine) == score_rows(theirs)
-    assert score_rows(mine)["领衔提出意见建议"] == ("4", "12")
+    assert score_rows(mine)["领衔提出意见建议"] == ("1", "3")
+    assert score_rows(mine)["联系选民（接收并答复群众意见）"] == ("3", "3")
     assert score_rows(mine)["附议意见建议"] == ("1", "1")
     assert mine.context["score"].total == theirs.context["record"].score.total
 
@@ -175,7 +177,7 @@ def test_duty_record_counts_receptions_per_year(deputy_client, deputy):
 def test_duty_record_query_count(deputy_client, deputy, django_assert_max_num_queries):
     for day in range(1, 26):
         ReceptionFactory(station=deputy.station, date=datetime.date(2025, 1, day), status=ReceptionStatus.RECORDED, deputies=[deputy])
-    with django_assert_max_num_queries(12):  # was 9: the duty score (5 grouped queries) replaced 2 counts
+    with django_assert_max_num_queries(15):  # the duty score: 7 grouped queries and the weights
         response = deputy_client.get(reverse("deputies:duty_record"), {"year": 2025})
     assert len(response.context["page"].object_list) == 20
     assert response.context["score"].counts[DutyItem.RECEPTION] == 25
@@ -184,6 +186,6 @@ def test_duty_record_query_count(deputy_client, deputy, django_assert_max_num_qu
 def test_duty_record_counts_suggestions_as_the_staffs_duty_pages_do(deputy_client, deputy):
     SuggestionDeputyFactory(deputy=deputy, suggestion=SuggestionFactory(kind="deputy_suggestion"))
     SuggestionDeputyFactory(deputy=deputy, role="co_signer", suggestion=SuggestionFactory(kind="deputy_suggestion"))
-    SuggestionDeputyFactory(deputy=deputy, suggestion=SuggestionFactory())  # an opinion received counts as led
+    SuggestionDeputyFactory(deputy=deputy, suggestion=SuggestionFactory())  # an opinion received: never 领衔
     counts = deputy_client.get(reverse("deputies:duty_record")).context["score"].counts
-    assert counts == {DutyItem.SUGGESTION_LEAD: 2, DutyItem.SUGGESTION_COSIGN: 1}
+    assert counts == {DutyItem.SUGGESTION_LEAD: 1, DutyItem.SUGGESTION_COSIGN: 1}  # and not answered yet

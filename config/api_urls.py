@@ -16,6 +16,12 @@ from stations.api import RegionViewSet, StationViewSet
 from suggestions.api.assignments import AssignmentViewSet
 from suggestions.api.notifications import NotificationViewSet
 from suggestions.api.public import PublicOpinionView, PublicTrackView
+from suggestions.api.similar import (
+    PublicFollowView,
+    PublicSimilarView,
+    SimilarView,
+    SuggestionSimilarView,
+)
 from suggestions.api.suggestions import SuggestionViewSet
 from suggestions.api.units import UnitViewSet
 from suggestions.stats.api import StatsSummaryView
@@ -40,6 +46,12 @@ v1 = [
     path("stats/summary/", StatsSummaryView.as_view(), name="stats-summary"),
     path("public/opinions/", PublicOpinionView.as_view(), name="public-opinions"),
     path("public/track/<str:code>/", PublicTrackView.as_view(), name="public-track"),
+    # Similar items (并单) and the suggested lead units: before the router, whose
+    # `suggestions/{pk}/` would take `suggestions/similar/`.
+    path("suggestions/similar/", SimilarView.as_view(), name="suggestions-similar"),
+    path("suggestions/<int:pk>/similar/", SuggestionSimilarView.as_view(), name="suggestion-similar"),
+    path("public/similar/", PublicSimilarView.as_view(), name="public-similar"),
+    path("public/similar/follow/", PublicFollowView.as_view(), name="public-similar-follow"),
     path("", include(router.urls)),
 ]
 

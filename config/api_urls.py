@@ -20,6 +20,7 @@ from suggestions.api.similar import (
     PublicFollowView,
     PublicSimilarView,
     SimilarView,
+    SuggestedUnitsView,
     SuggestionSimilarView,
 )
 from suggestions.api.suggestions import SuggestionViewSet
@@ -50,6 +51,7 @@ v1 = [
     # `suggestions/{pk}/` would take `suggestions/similar/`.
     path("suggestions/similar/", SimilarView.as_view(), name="suggestions-similar"),
     path("suggestions/<int:pk>/similar/", SuggestionSimilarView.as_view(), name="suggestion-similar"),
+    path("suggestions/<int:pk>/suggested-units/", SuggestedUnitsView.as_view(), name="suggestion-suggested-units"),
     path("public/similar/", PublicSimilarView.as_view(), name="public-similar"),
     path("public/similar/follow/", PublicFollowView.as_view(), name="public-similar-follow"),
     path("", include(router.urls)),

@@ -1,24 +1,33 @@
 """Similar items (并单): `suggestions/similar/` and `suggestions/{id}/similar/` for signed-in
 users (scoped to what they may see), `public/similar/` for voters (redacted, throttled), and
-`public/similar/follow/`: file an opinion that follows an item already being handled."""
+`public/similar/follow/`: file an opinion that follows an item already being handled. And the
+suggested lead units on assignment: `suggestions/{id}/suggested-units/` (staff)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from deputies.models import Deputy
 from liaison.api.fields import ScopedPrimaryKeyRelatedField
+from liaison.models import Role
 from stations.api import RegionCodeField
 from stations.models import Station
 from suggestions.api.public import PublicOpinionSerializer, PublicOpinionThrottle
 from suggestions.models import Category, Status, Suggestion, SuggestionKind
-from suggestions.selectors import active_categories, any_deputy, any_station, suggestions_visible_to
+from suggestions.selectors import (
+    active_categories,
+    any_deputy,
+    any_station,
+    suggestions_visible_to,
+    unit_list,
+)
 from suggestions.services.following import opinion_follow
+from suggestions.similar.lead_units import suggested_units
 from suggestions.similar.public import public_title_redacted
 from suggestions.similar.search import Probe, probe_of, similar, with_rows
 
@@ -190,3 +199,41 @@ class PublicFollowView(APIView):
              "track_url": reverse("api:public-track", kwargs={"code": opinion.code})},
             status=status.HTTP_201_CREATED,
         )
+
+
+class SuggestedUnitSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(help_text=_("承办单位 id"))
+    unit_name = serializers.CharField()
+    score = serializers.FloatField(help_text=_("推荐分，越大越可能合适"))
+    reasons = serializers.ListField(child=serializers.CharField(), help_text=_("推荐理由"))
+    replied = serializers.IntegerField(help_text=_("以往主办并已答复的件数"))
+    on_time_rate = serializers.FloatField(allow_null=True, help_text=_("按期答复率（无答复记录为 null）"))
+    evaluated = serializers.IntegerField(help_text=_("以往主办事项中已评价的件数"))
+    satisfaction_rate = serializers.FloatField(allow_null=True, help_text=_("满意率（满意与基本满意；无评价为 null）"))
+
+
+def suggested_unit_rows(suggestion, user) -> list[dict]:
+    return [
+        {"unit": s.unit.pk, "unit_name": s.unit.name, "score": s.score, "reasons": s.reasons,
+         "replied": s.record.replied, "on_time_rate": s.record.on_time_rate,
+         "evaluated": s.record.evaluated, "satisfaction_rate": s.record.satisfaction_rate}
+        for s in suggested_units(suggestion, unit_list(user=user).filter(is_active=True))
+    ]
+
+
+class SuggestedUnitsView(APIView):
+    """交办时推荐的主办单位（最多 3 个）：依据本地历史上相似事项、同类别事项由谁主办、退回情况，附按期答复率和满意率；仅供参考，由工作人员决定。"""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="suggestions_suggested_units_retrieve", summary="推荐主办单位",
+        responses={200: SuggestedUnitSerializer(many=True)}, tags=["workflow"],
+    )
+    def get(self, request, pk):
+        suggestion = suggestions_visible_to(request.user).filter(pk=pk).first()
+        if suggestion is None:
+            raise NotFound()
+        if not (request.user.is_superuser or request.user.role == Role.STAFF):
+            raise PermissionDenied(_("只有工作人员可以查看推荐的主办单位。"))
+        return Response(SuggestedUnitSerializer(suggested_unit_rows(suggestion, request.user), many=True).data)

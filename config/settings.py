@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "stations",
     "deputies",
     "suggestions",
+    "open311",  # Open311 GeoReport v2 over the suggestions workflow (/open311/v2/)
     "accounts",
     "demo",
     "bench",

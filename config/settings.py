@@ -257,6 +257,8 @@ REST_FRAMEWORK = {
         "public": os.environ.get("LIAISON_THROTTLE_PUBLIC", "20/hour"),
         # Lookups by tracking code (API public/track/ and the /track/ pages), per client address.
         "track": os.environ.get("LIAISON_THROTTLE_TRACK", "60/hour"),
+        # The public form's "already being handled" list while typing (public/similar/).
+        "similar": os.environ.get("LIAISON_THROTTLE_SIMILAR", "120/hour"),
     },
     "COERCE_DECIMAL_TO_STRING": False,
     "DATETIME_FORMAT": "iso-8601",

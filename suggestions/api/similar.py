@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from deputies.models import Deputy
 from liaison.api.fields import ScopedPrimaryKeyRelatedField
+from liaison.api.throttling import AddressRateThrottle
 from liaison.models import Role
 from stations.api import RegionCodeField
 from stations.models import Station
@@ -141,12 +142,19 @@ def public_similar_items(*, title: str, content: str, region, station=None) -> l
     ]
 
 
+class PublicSimilarThrottle(AddressRateThrottle):
+    """`POST public/similar/`: per address, at the `similar` rate (LIAISON_THROTTLE_SIMILAR): the
+    form asks while the voter types, so it has its own budget, not the submissions'."""
+
+    scope = "similar"
+
+
 class PublicSimilarView(APIView):
     """群众填写意见时，查看附近已在办理的同类事项（无需登录，限速）：仅返回查询码、去除个人信息的标题、状态、日期和相似度。"""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [PublicOpinionThrottle]
+    throttle_classes = [PublicSimilarThrottle]
 
     @extend_schema(
         operation_id="public_similar_create", summary="附近已在办理的同类事项", request=PublicSimilarProbeSerializer,

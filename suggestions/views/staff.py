@@ -27,6 +27,7 @@ from suggestions.views.helpers import (
     PAGE_SIZE,
     role_required,
 )
+from suggestions.views.similar import similar_context
 from suggestions.views.steps import step_forms
 
 # --- one suggestion: its page and the staff's actions on it ----------------------------------
@@ -43,6 +44,7 @@ def _detail_context(request, suggestion: Suggestion) -> dict:
         "events": sorted(suggestion.events.all(), key=lambda e: (e.created_at, e.pk)),
         "my_assignments": my_assignments,
         "tier_labels": dict(selectors.OverdueTier.choices),
+        **similar_context(request.user, suggestion),
     }
 
 

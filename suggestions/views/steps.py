@@ -27,6 +27,7 @@ from suggestions.steps import ASSIGNMENT, SUGGESTION, Step, allowed, perform
 from suggestions.steps.forms import step_form
 from suggestions.steps.table import STEPS, steps_on
 from suggestions.views.helpers import WORKFLOW_ERRORS, apply_validation_error, safe_next
+from suggestions.views.similar import suggested_units_context
 
 
 def _load(request, kind: str, pk: int):
@@ -69,11 +70,12 @@ def _item(step: Step, obj, form) -> dict:
     return {"name": step.action, "label": step.label, "confirm": step.confirm, "form": form, "url": step_url(step, obj)}
 
 
-def _extra_context(step: Step) -> dict:
+def _extra_context(step: Step, obj=None, user=None) -> dict:
     if step.action != Action.ASSIGN:
         return {}
     calendar, today = WorkCalendar(), timezone.localdate()
     return {
+        **(suggested_units_context(user, obj) if isinstance(obj, Suggestion) and user is not None else {}),
         "default_deadlines": [
             (label, route_deadline_days(value), calendar.add_working_days(today, route_deadline_days(value)))
             for value, label in Route.choices
@@ -115,7 +117,7 @@ def _take(request, pk: int, action: str, kind: str):
         "form": form,
         "back": back,
         "next": safe_next(request, ""),
-        **_extra_context(step),
+        **_extra_context(step, obj, request.user),
     }
     return render(request, "suggestions/step.html", context, status=400 if request.method == "POST" else 200)
 

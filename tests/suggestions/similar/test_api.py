@@ -114,7 +114,7 @@ def test_public_similar_is_throttled(world, api_for, settings):
     from django.core.cache import cache
 
     cache.clear()
-    rates = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], public="2/hour")
+    rates = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], similar="2/hour")
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     client = api_for()
     codes = [client.post(f"{API}/public/similar/", probe(world), format="json").status_code for _i in range(3)]

@@ -27,7 +27,7 @@ from suggestions.steps import ASSIGNMENT, SUGGESTION, Step, allowed, perform
 from suggestions.steps.forms import step_form
 from suggestions.steps.table import STEPS, steps_on
 from suggestions.views.helpers import WORKFLOW_ERRORS, apply_validation_error, safe_next
-from suggestions.views.similar import suggested_units_context
+from suggestions.views.similar import answer_templates_context, suggested_units_context
 
 
 def _load(request, kind: str, pk: int):
@@ -71,6 +71,8 @@ def _item(step: Step, obj, form) -> dict:
 
 
 def _extra_context(step: Step, obj=None, user=None) -> dict:
+    if step.action == Action.REPLY and isinstance(obj, Assignment):
+        return answer_templates_context(obj)
     if step.action != Action.ASSIGN:
         return {}
     calendar, today = WorkCalendar(), timezone.localdate()

@@ -10,8 +10,10 @@ Either way at most `SIMILAR_CANDIDATES` rows (the newest) are scored.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -60,7 +62,7 @@ def candidate_rows(queryset: QuerySet, probe: Probe, bag, *, public: bool = Fals
         rows = rows.exclude(pk=probe.exclude)
     pool_size = None
     if connection.vendor == "postgresql":
-        pool_size = rows.count()
+        pool_size = _pool_size(rows, area_of(probe.region), public)
         words = [t.lstrip(CONCEPT_MARK) for t, _w in bag.most_common(MAX_QUERY_TERMS)]
         words = list(dict.fromkeys(w for w in words if w))
         if not words:
@@ -72,6 +74,18 @@ def candidate_rows(queryset: QuerySet, probe: Probe, bag, *, public: bool = Fals
     limit = int(setting("SIMILAR_CANDIDATES"))
     fields = ("pk", "similar_terms", "region_id", "category_id", "station_id")
     return list(rows.order_by("-created_at").values(*fields)[:limit]), pool_size
+
+
+def _pool_size(rows: QuerySet, area: str, public: bool) -> int:
+    """How many items the area holds (the idf's N), cached for ten minutes: it moves slowly,
+    and counting costs a second pass over the area's rows."""
+    digest = hashlib.sha1(str(rows.query).encode(), usedforsecurity=False).hexdigest()
+    key = f"similar:pool:{area}:{int(public)}:{digest}"
+    size = cache.get(key)
+    if size is None:
+        size = rows.count()
+        cache.set(key, size, 600)
+    return size
 
 
 def similar(queryset: QuerySet, probe: Probe, *, public: bool = False, limit: int = 10, threshold=None) -> list[Scored]:

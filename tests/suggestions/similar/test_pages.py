@@ -67,3 +67,28 @@ def test_following_a_closed_item_from_the_form_shows_an_error_and_files_nothing(
     })
     assert response.status_code == 200 and Suggestion.objects.count() == before
     assert "请直接提交意见" in response.content.decode()
+
+
+def test_staff_bundle_an_item_with_ticked_similar_items(client, world):
+    first = world.drive(world.submit(**LIGHT), Status.ASSIGNED)
+    second = world.drive(world.submit(title="小区门口的信号灯坏了", content="幸福小区门口信号灯不亮"), Status.ASSIGNED)
+    client.force_login(world.staff)
+    page = client.get(reverse("suggestions:detail", args=[second.pk])).content.decode()
+    assert "打捆督办" in page
+    response = client.post(reverse("suggestions:bundle_similar", args=[second.pk]), {"items": [first.pk], "title": "幸福小区信号灯"})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.bundle_id and first.bundle_id == second.bundle_id and second.bundle.title == "幸福小区信号灯"
+
+
+def test_bundling_an_item_alone_or_out_of_state_changes_nothing(client, world):
+    item = world.drive(world.submit(**LIGHT), Status.ACCEPTED)
+    other = world.drive(world.submit(title="信号灯坏了", content="交通灯不亮"), Status.ASSIGNED)
+    client.force_login(world.staff)
+    client.post(reverse("suggestions:bundle_similar", args=[item.pk]), {"items": [other.pk]})
+    client.post(reverse("suggestions:bundle_similar", args=[other.pk]), {"items": []})
+    assert not Suggestion.objects.filter(bundle__isnull=False).exists()
+    assert client.post(reverse("suggestions:bundle_similar", args=[item.pk])).status_code == 302
+    client.force_login(world.other_staff)
+    assert client.post(reverse("suggestions:bundle_similar", args=[item.pk]), {"items": [other.pk]}).status_code == 404

@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='suggestion',
             name='similar_terms',
-            field=models.TextField(blank=True, default='', editable=False, verbose_name='相似检索词'),
+            field=models.TextField(blank=True, db_default='', default='', editable=False, verbose_name='相似检索词'),
         ),
         migrations.CreateModel(
             name='AnswerTemplate',

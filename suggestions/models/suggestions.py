@@ -131,7 +131,7 @@ class Suggestion(models.Model):
     # The title's and content's terms for similar items (并单), kept in step by save(); on
     # PostgreSQL a GIN index over to_tsvector('simple', similar_terms) finds the candidates
     # (migration 0005_issue18_similar). Rows written by bulk_create: `manage.py similar_reindex`.
-    similar_terms = models.TextField(_("相似检索词"), blank=True, default="", editable=False)
+    similar_terms = models.TextField(_("相似检索词"), blank=True, default="", db_default="", editable=False)
 
     class Meta:
         verbose_name = _("意见建议")

@@ -3,8 +3,8 @@
 Learned from this deployment's own history, nothing else: the lead assignments of items in the
 same county (the region's first 6 digits) — which units led the items most like this one
 (the similar-items score over title and content), which units lead this category, which units
-sent such items back (退回) — and each unit's record: replies on time and the evaluations of
-its items. Staff still choose; this only orders the list.
+sent such items back (退回), how its items were evaluated — and each unit's record: replies on
+time and the evaluations of its items. Staff still choose; this only orders the list.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ HISTORY_ITEMS = 3000  # the newest lead assignments of the county that are read
 NEIGHBOURS = 15  # the most similar past items that vote
 NEIGHBOUR_MIN_SCORE = 0.12
 SIMILAR_WEIGHT, CATEGORY_WEIGHT, RETURN_PENALTY = 0.65, 0.35, 0.5
+SATISFACTION_WEIGHT, MIN_EVALUATED = 0.2, 3
 COUNTY_DIGITS = 6
 SUGGESTED = 3
 
@@ -102,14 +103,19 @@ def rank_units(probe: Probe, eligible: QuerySet, *, before=None, limit: int = SU
     category_total = sum(in_category.values()) or 1
 
     scores = {}
-    for unit_id in set(similar_votes) | set(in_category):
+    candidates_ids = set(similar_votes) | set(in_category)
+    records = unit_records(candidates_ids)
+    for unit_id in candidates_ids:
         score = SIMILAR_WEIGHT * similar_votes[unit_id] / similar_total + CATEGORY_WEIGHT * in_category[unit_id] / category_total
         if returned[unit_id]:
             score *= RETURN_PENALTY
+        # How its items were evaluated weighs a little, once there are a few evaluations.
+        record = records[unit_id]
+        if record.evaluated >= MIN_EVALUATED:
+            score *= 1 - SATISFACTION_WEIGHT + SATISFACTION_WEIGHT * record.satisfaction_rate
         scores[unit_id] = score
     best = sorted(scores, key=lambda u: (-scores[u], u))[:limit]
     units = Unit.objects.in_bulk(best)
-    records = unit_records(best)
     out = []
     for unit_id in best:
         reasons = []

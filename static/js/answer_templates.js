@@ -8,7 +8,7 @@
       var text = button.parentNode.querySelector(".template-text");
       if (!box || !text) { return; }
       if (box.value.trim() && !window.confirm(button.dataset.confirm || "替换已填写的答复内容？")) { return; }
-      box.value = text.textContent;
+      box.value = text.value;
       box.focus();
     });
   });

@@ -19,6 +19,13 @@ from suggestions.api.duty import DeputyRecordView
 from suggestions.api.notifications import NotificationViewSet
 from suggestions.api.oversight import BundleViewSet, FollowUpViewSet
 from suggestions.api.public import PublicOpinionView, PublicRateView, PublicTrackView
+from suggestions.api.similar import (
+    PublicFollowView,
+    PublicSimilarView,
+    SimilarView,
+    SuggestedUnitsView,
+    SuggestionSimilarView,
+)
 from suggestions.api.suggestions import SuggestionViewSet
 from suggestions.api.units import UnitViewSet
 from suggestions.stats.api import StatsSummaryView
@@ -48,6 +55,13 @@ v1 = [
     path("public/track/<str:code>/", PublicTrackView.as_view(), name="public-track"),
     path("public/track/<str:code>/rate/", PublicRateView.as_view(), name="public-track-rate"),
     path("deputies/<int:pk>/record/", DeputyRecordView.as_view(), name="deputy-record"),
+    # Similar items (并单) and the suggested lead units: before the router, whose
+    # `suggestions/{pk}/` would take `suggestions/similar/`.
+    path("suggestions/similar/", SimilarView.as_view(), name="suggestions-similar"),
+    path("suggestions/<int:pk>/similar/", SuggestionSimilarView.as_view(), name="suggestion-similar"),
+    path("suggestions/<int:pk>/suggested-units/", SuggestedUnitsView.as_view(), name="suggestion-suggested-units"),
+    path("public/similar/", PublicSimilarView.as_view(), name="public-similar"),
+    path("public/similar/follow/", PublicFollowView.as_view(), name="public-similar-follow"),
     path("", include(router.urls)),
 ]
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "stations",
     "deputies",
     "suggestions",
+    "open311",  # Open311 GeoReport v2 over the suggestions workflow (/open311/v2/)
     "accounts",
     "demo",
     "bench",
@@ -263,6 +264,8 @@ REST_FRAMEWORK = {
         "track": os.environ.get("LIAISON_THROTTLE_TRACK", "60/hour"),
         # A voter's rating by tracking code (API public/track/{code}/rate/ and the tracking page).
         "voter_rate": os.environ.get("LIAISON_THROTTLE_VOTER_RATE", "10/hour"),
+        # The public form's "already being handled" list while typing (public/similar/).
+        "similar": os.environ.get("LIAISON_THROTTLE_SIMILAR", "120/hour"),
     },
     "COERCE_DECIMAL_TO_STRING": False,
     "DATETIME_FORMAT": "iso-8601",

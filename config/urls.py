@@ -25,6 +25,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
+    path("open311/v2/", include("open311.urls")),
 ]
 # No MEDIA_URL serving, not even with DEBUG: uploads (voters' and units' attachments) leave the
 # server only through the permission-checked download views of the suggestions app.

@@ -50,6 +50,15 @@ DEFAULTS = {
     "LEADER_VISITS_PER_QUARTER": 1,
     # A workbook of more snapshot rows than this is built in the background, with a progress page.
     "STATS_WORKBOOK_STREAM_ROWS": 10_000,
+    # --- similar items (suggestions/similar/)
+    # A match is shown from this score up (measured on tests/suggestions/similar/pairs.json).
+    "SIMILAR_THRESHOLD": 0.25,
+    # "Nearby": the same region down to this many code digits (9: the township/street).
+    "SIMILAR_AREA_DIGITS": 9,
+    # Closed items count as similar for this many days after closing.
+    "SIMILAR_RECENT_DAYS": 180,
+    # At most this many candidates are scored per search (the newest first).
+    "SIMILAR_CANDIDATES": 500,
 }
 
 

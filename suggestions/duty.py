@@ -55,7 +55,15 @@ from liaison.text import clean_text
 from stations.models import Region, Station
 
 from .conf import setting
-from .models import Consent, DeputyRole, Evaluation, Status, Suggestion, SuggestionDeputy, SuggestionKind
+from .models import (
+    Consent,
+    DeputyRole,
+    Evaluation,
+    Status,
+    Suggestion,
+    SuggestionDeputy,
+    SuggestionKind,
+)
 from .stats.periods import start_of
 
 # Points per occurrence and the most an item may give in a year (None: no cap).

@@ -110,6 +110,9 @@ class OpinionForm(forms.Form):
         help_text=_("选填，最多 3 个，每个不超过 10 MB：JPG、PNG、PDF、Word、Excel 或文本。"),
     )
     website = forms.CharField(label=_("网站"), required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+    # Set by the "already being handled" list (static/js/similar.js): the code of the item the
+    # voter chose to follow; the opinion is recorded and merged into it (services/following.py).
+    follow = forms.CharField(label=_("跟进事项"), required=False, max_length=32, widget=forms.HiddenInput)
 
     def clean_title(self) -> str:
         return " ".join(self.cleaned_data["title"].split())

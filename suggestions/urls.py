@@ -14,6 +14,8 @@ from suggestions.views import (
     voters,
     workbench,
 )
+from suggestions.views import similar as similar_pages
+from suggestions.views import templates as answer_templates
 
 app_name = "suggestions"
 
@@ -62,4 +64,7 @@ urlpatterns = [
     path("work/assignments/<int:pk>/attach/", officer.assignment_attach, name="assignment_attach"),
     # attachments: only through this permission-checked view, never from MEDIA_URL
     path("work/attachments/<int:pk>/", attachments.attachment_download, name="attachment"),
+    path("work/suggestions/<int:pk>/bundle-similar/", similar_pages.bundle_similar, name="bundle_similar"),
+    path("work/answer-templates/", answer_templates.answer_templates, name="answer_templates"),
+    path("work/answer-templates/<int:pk>/", answer_templates.answer_template_edit, name="answer_template_edit"),
 ]

@@ -1,7 +1,7 @@
 """The layout holds: imports point one way, and no module outgrows its room.
 
 Layers, from the ground up: `liaison` (what every app stands on) ← `stations` ← `deputies` ←
-`suggestions` ← `accounts` (accounts link to deputies and units) ← `demo` ← `bench`, and
+`suggestions` ← `open311` (GeoReport v2 over the workflow) ← `accounts` (accounts link to deputies and units) ← `demo` ← `bench`, and
 `config`, the composition root, on top. A module may import its own layer and those below,
 never one above. Every `import` statement counts, at module level or inside a function;
 string references in foreign keys and migration dependencies are not imports.
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["liaison", "stations", "deputies", "suggestions", "accounts", "demo", "bench", "config"]
+LAYERS = ["liaison", "stations", "deputies", "suggestions", "open311", "accounts", "demo", "bench", "config"]
 RANK = {name: rank for rank, name in enumerate(LAYERS)}
 MAX_LINES = 500
 

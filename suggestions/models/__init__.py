@@ -51,10 +51,13 @@ from .suggestions import (
     attachment_upload_to,
     new_tracking_code,
 )
+from .templates import PLACEHOLDERS, AnswerTemplate
 from .terms import Term
 from .units import Category, Unit, UnitQuerySet
 
 __all__ = [
+    "AnswerTemplate",
+    "PLACEHOLDERS",
     "LIVE_SUGGESTION_STATUSES",
     "OPEN_ASSIGNMENT_STATUSES",
     "OPEN_SUGGESTION_STATUSES",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from deputies.models import Deputy, Reception
 from stations.models import Region, Station
 
+from ..similar.text import stored_terms
 from .choices import (
     Consent,
     DeputyRole,
@@ -157,6 +158,10 @@ class Suggestion(models.Model):
     )
     created_at = models.DateTimeField(_("提交时间"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # The title's and content's terms for similar items (并单), kept in step by save(); on
+    # PostgreSQL a GIN index over to_tsvector('simple', similar_terms) finds the candidates
+    # (migration 0010_issue18_similar). Rows written by bulk_create: `manage.py similar_reindex`.
+    similar_terms = models.TextField(_("相似检索词"), blank=True, default="", db_default="", editable=False)
 
     class Meta:
         verbose_name = _("意见建议")
@@ -191,6 +196,15 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def save(self, *args, **kwargs):
+        """Keep `similar_terms` in step with the title and content whenever either is saved."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"title", "content"} & set(update_fields):
+            self.similar_terms = stored_terms(self.title, self.content)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "similar_terms"}
+        super().save(*args, **kwargs)
 
     @property
     def handling_region_id(self) -> str:

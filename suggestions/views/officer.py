@@ -34,6 +34,7 @@ from suggestions.views.helpers import (
     apply_validation_error,
     role_required,
 )
+from suggestions.views.similar import answer_templates_context
 from suggestions.views.steps import step_forms
 
 
@@ -73,6 +74,7 @@ def _assignment_context(request, assignment: Assignment, attach_form=None) -> di
         Assignment.objects.filter(suggestion=suggestion).select_related("unit").order_by("role", "id")
     )
     return {
+        **(answer_templates_context(assignment) if Action.REPLY in allowed else {}),
         "assignment": assignment,
         "suggestion": suggestion,
         "deputies": [link.deputy for link in suggestion.deputy_links.select_related("deputy").order_by("order", "id")],

@@ -3,7 +3,9 @@ deputy's QR code), 查 (progress by tracking code) and the published results."""
 
 from __future__ import annotations
 
+import json
 import logging
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -36,7 +38,7 @@ from suggestions.models import (
     SuggestionKind,
 )
 from suggestions.redaction import publish_preview, redact
-from suggestions.services import intake, voters
+from suggestions.services import following, intake, voters
 from suggestions.views.helpers import PAGE_SIZE, WORKFLOW_ERRORS, apply_validation_error
 
 logger = logging.getLogger(__name__)
@@ -78,13 +80,16 @@ def _opinion_page(request, *, region: Region, station: Station | None = None, de
             status = 429
         elif form.is_valid():
             data = form.cleaned_data
+            # Following an item already being handled (similar.js): recorded, then merged into it.
+            submit = partial(following.opinion_follow, follow_code=data["follow"]) if data.get("follow") else partial(
+                intake.suggestion_submit, by=None
+            )
             try:
-                suggestion = intake.suggestion_submit(
+                suggestion = submit(
                     kind=SuggestionKind.OPINION,
                     title=data["title"],
                     content=data["content"],
                     region=region,
-                    by=None,
                     category=data["category"],
                     station=station,
                     submitter_name=data["submitter_name"],
@@ -105,7 +110,8 @@ def _opinion_page(request, *, region: Region, station: Station | None = None, de
     return render(
         request,
         "suggestions/opinion_form.html",
-        {"form": form, "region": region, "station": station, "deputy": deputy, "target": target},
+        {"form": form, "region": region, "station": station, "deputy": deputy, "target": target,
+         "status_labels": json.dumps(dict(Status.choices), ensure_ascii=False, default=str)},
         status=status,
     )
 

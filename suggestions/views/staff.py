@@ -25,6 +25,7 @@ from suggestions.views.helpers import (
     PAGE_SIZE,
     role_required,
 )
+from suggestions.views.similar import similar_context
 from suggestions.views.steps import step_forms
 
 # --- one suggestion: its page and the staff's actions on it ----------------------------------
@@ -45,6 +46,7 @@ def _detail_context(request, suggestion: Suggestion) -> dict:
         "my_assignments": my_assignments,
         "tier_labels": dict(selectors.OverdueTier.choices),
         "follow_ups": list(suggestion.follow_ups.order_by("review_on", "id")),
+        **similar_context(request.user, suggestion),
     }
 
 

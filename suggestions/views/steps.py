@@ -28,6 +28,7 @@ from suggestions.steps import ASSIGNMENT, SUGGESTION, Step, allowed, perform
 from suggestions.steps.forms import step_form
 from suggestions.steps.table import STEPS, steps_on
 from suggestions.views.helpers import WORKFLOW_ERRORS, apply_validation_error, safe_next
+from suggestions.views.similar import answer_templates_context, suggested_units_context
 
 
 def _load(request, kind: str, pk: int):
@@ -70,7 +71,7 @@ def _item(step: Step, obj, form) -> dict:
     return {"name": step.action, "label": step.label, "confirm": step.confirm, "form": form, "url": step_url(step, obj)}
 
 
-def _extra_context(step: Step, obj=None) -> dict:
+def _extra_context(step: Step, obj=None, user=None) -> dict:
     if step.action == Action.EVALUATE and isinstance(obj, Suggestion):
         # Evaluating with the reply in view: the units' answers and their documents.
         on_spot = obj.events.filter(action=Action.RESOLVE_ON_SPOT).order_by("-created_at", "-id").first()
@@ -82,10 +83,13 @@ def _extra_context(step: Step, obj=None) -> dict:
     if step.action == Action.PUBLISH and isinstance(obj, Suggestion):
         # The form starts with the masked preview (the step's `initial`); say what was masked.
         return {"publish_masked": len(publish_preview(obj).found)}
+    if step.action == Action.REPLY and isinstance(obj, Assignment):
+        return answer_templates_context(obj)
     if step.action != Action.ASSIGN:
         return {}
     calendar, today = WorkCalendar(), timezone.localdate()
     return {
+        **(suggested_units_context(user, obj) if isinstance(obj, Suggestion) and user is not None else {}),
         "default_deadlines": [
             (label, route_deadline_days(value), calendar.add_working_days(today, route_deadline_days(value)))
             for value, label in Route.choices
@@ -128,7 +132,7 @@ def _take(request, pk: int, action: str, kind: str):
         "form": form,
         "back": back,
         "next": safe_next(request, ""),
-        **_extra_context(step, obj),
+        **_extra_context(step, obj, request.user),
     }
     return render(request, "suggestions/step.html", context, status=400 if request.method == "POST" else 200)
 

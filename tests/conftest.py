@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.factories import region_path
 
@@ -19,6 +21,15 @@ def _isolated_cache(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English (set_language, Accept-Language) leaves English active in the thread
+    afterwards: every test starts and ends in the site's language, whatever ran before it."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

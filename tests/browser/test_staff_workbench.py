@@ -66,8 +66,8 @@ def test_staff_take_an_item_from_review_to_publication_on_the_pages(
 
     # 交办 from the row.
     page.locator(".result-list li", has_text=title).get_by_role("link", name="交办…").click()
-    page.get_by_label("区级联动").check()
-    page.get_by_label("主办单位").select_option(label="区住建局")
+    page.get_by_label("办理方式（五分类）").select_option(label="区级联动")
+    page.get_by_role("combobox", name="主办单位").select_option(label="区住建局")
     page.get_by_role("button", name="交办", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("交办")
     _in_tab(page, base, "handling", title)

@@ -14,6 +14,7 @@ draw from the random source must keep their place in the list: the draws depend 
   merged, escalated, 即办, overdue, published, declined, converted, …)
 - volume: the voters' opinions that make up the rest of the year's figures
 - activities: deputies' duty activities (履职活动)
+- inbox: notices older than two weeks have been read
 - snapshot: the nightly statistics, built for today so every page has figures at once
 """
 
@@ -24,6 +25,7 @@ import time
 from .activities import build_activities
 from .cases import build_cases
 from .context import DemoYear
+from .inbox import build_inbox
 from .session import build_session
 from .setup import build_categories, build_officers
 from .snapshot import build_snapshot
@@ -36,6 +38,7 @@ PARTS = (
     build_cases,
     build_volume,
     build_activities,
+    build_inbox,
     build_snapshot,
 )
 
@@ -49,5 +52,6 @@ def build_year(city) -> dict:
             started, cpu = time.perf_counter(), time.process_time()
             part(year)
             timings[part.__name__] = (round(time.perf_counter() - started, 2), round(time.process_time() - cpu, 2))
+    year.counts["start"], year.counts["end"] = year.start.isoformat(), year.today.isoformat()
     year.counts["seconds"] = timings  # (wall clock, CPU) per part
     return year.counts

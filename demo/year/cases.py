@@ -199,6 +199,19 @@ def build_cases(year) -> None:
             oversight.suggestion_urge(suggestion=case.suggestion, by=leader, note="已超过办理期限，请尽快答复。")
         year.cases.setdefault("overdue", []).append(case.suggestion)
 
+    # Waiting: accepted two days ago and not yet assigned; assigned yesterday, not yet signed.
+    station = other[6 % len(other)]
+    case = _Case(year, 2, station.region, station, category_index=5)
+    case.submit(deputy=year.deputy_at(station))
+    case.at(1, 9)
+    intake.suggestion_accept(suggestion=case.suggestion, by=case.staff)
+    year.cases["accepted"] = [case.suggestion]
+    station = other[7 % len(other)]
+    case = _Case(year, 3, station.region, station, category_index=8)
+    case.submit(deputy=year.deputy_at(station))
+    case.assign(2)
+    year.cases["assigned"] = [case.suggestion]
+
     # Declined (不予受理).
     case = _Case(year, 40, first.region, first, category_index=9)
     case.submit()

@@ -17,7 +17,7 @@ from deputies.models import Deputy, StationMembership
 from liaison.clients import client_address
 from liaison.qr import public_url, qr_response, qr_svg
 from liaison.ratelimit import api_rate, over_quota, over_rate
-from liaison.regions import CODE_LENGTHS
+from liaison.regions import CODE_LENGTHS, root_code, under_root
 from stations.models import Region, Station
 from suggestions import selectors
 from suggestions.conf import setting
@@ -109,9 +109,10 @@ def opinion(request):
     """反映意见建议 for a region: drill down to a county or township, then write."""
     code = (request.GET.get("region") or request.POST.get("region") or "").strip()
     region = None
+    if code and (not code.isdigit() or len(code) not in CODE_LENGTHS):
+        raise Http404("bad region code")
+    code = under_root(code)  # LIAISON_ROOT_REGION: the form starts at the deployment's region
     if code:
-        if not code.isdigit() or len(code) not in CODE_LENGTHS:
-            raise Http404("bad region code")
         region = get_object_or_404(Region, code=code)
     if region is not None and len(region.code) >= MIN_OPINION_REGION_LENGTH:
         return _opinion_page(request, region=region, target=region.full_name)
@@ -119,7 +120,8 @@ def opinion(request):
     return render(
         request,
         "suggestions/opinion_region.html",
-        {"region": region, "breadcrumb": (region.ancestors() + [region]) if region else [], "children": children.order_by("code")},
+        {"region": region, "children": children.order_by("code"),
+         "breadcrumb": [r for r in region.ancestors() + [region] if r.code.startswith(root_code())] if region else []},
     )
 
 

@@ -189,7 +189,9 @@ def track_detail(request, code: str):
         return render(request, "suggestions/track_throttled.html", status=429)
     view = selectors.track(code)
     if view is None:
-        raise Http404("unknown tracking code")
+        # A mistyped code: say so, and offer the search box again with what was typed.
+        return render(request, "suggestions/track.html",
+                      {"form": TrackForm(initial={"code": code[:16]}), "not_found": code[:16]}, status=404)
     current = view.current
     url = _track_url(request, view.suggestion.code)
     evaluation = None

@@ -63,8 +63,13 @@ def _opinion_page(request, *, region: Region, station: Station | None = None, de
     status = 200
     if request.method == "POST":
         if _throttled(request, "opinion", "public", "20/hour"):
-            return render(request, "suggestions/throttled.html", status=429)
-        if form.is_spam():
+            # The form again, with everything typed: nothing is lost, only the time is wrong.
+            form.is_valid()
+            form.errors.clear()
+            form.add_error(None, _("同一网络提交次数过多，这次没有提交成功。您填写的内容都保留在下面，请过一会儿再点“提交”"
+                                   "（附件需要重新选择）；如有急事，请直接到联络站或拨打站点电话反映。"))
+            status = 429
+        elif form.is_spam():
             logger.info("opinion honeypot filled from %s", client_address(request))
             form.add_error(None, _("提交未成功，请稍后再试。"))
             status = 400

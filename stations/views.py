@@ -10,7 +10,7 @@ reception schedule) and nothing personal about anyone.
 
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -58,7 +58,8 @@ def station_find(request):
     if region is not None:
         stations = stations.filter(within(region.code))
     if query:
-        stations = stations.filter(name__icontains=query)
+        # By the station's name or its area's (如：太东街道 finds the stations of that township).
+        stations = stations.filter(Q(name__icontains=query) | Q(region__name__icontains=query))
     page = Paginator(stations, PAGE_SIZE).get_page(request.GET.get("page"))
     root = root_code()
     breadcrumb = [r for r in region.ancestors() + [region] if r.code.startswith(root)] if region else []

@@ -91,3 +91,37 @@ def test_large_text_mode_meets_the_elderly_friendly_sizes(live_server, phone, sh
     assert not tiny, tiny
     assert_accessible(page)
     shoot(page, "large-text")
+
+
+def test_the_demo_years_statistics_are_readable_on_a_phone(live_server, phone, shoot, assert_accessible, settings):
+    """The demo year's dashboard opens with figures (the seed built the snapshot), and its charts
+    keep their labels at a readable size: they scroll sideways instead of shrinking."""
+    import datetime
+
+    from django.utils import timezone
+
+    from demo.seed import seed_demo
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    seed_demo(scale=0.02, today=timezone.localdate() - datetime.timedelta(days=1))
+    page = phone
+    page.goto(f"{live_server.url}/accounts/login/?next=/stats/")
+    page.get_by_label("用户名").fill("staff")
+    page.get_by_label("密码").fill("demo12345")
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("h1")).to_contain_text("意见建议统计")
+    assert "还没有统计快照" not in page.content()
+    chart = page.locator("figure.chart svg").first
+    expect(chart).to_be_visible()
+    assert chart.bounding_box()["width"] >= 720
+    label = page.locator("figure.chart svg text").first
+    rendered = label.bounding_box()["height"]
+    assert rendered >= 12, rendered
+    assert_accessible(page)
+    shoot(page, "stats-dashboard")
+    for path, name in (("/stats/units/", "league"), ("/stats/stations/", "stations"), ("/stats/duty/", "duty")):
+        page.goto(live_server.url + path)
+        expect(page.locator("h1")).to_be_visible()
+        assert "还没有统计快照" not in page.content()
+        assert_accessible(page)
+        shoot(page, f"stats-{name}")

@@ -13,6 +13,7 @@ draw from the random source must keep their place in the list: the draws depend 
 - cases: one or more suggestions in every state of the workflow (returned, re-handled,
   merged, escalated, 即办, overdue, published, declined, converted, …)
 - volume: the voters' opinions that make up the rest of the year's figures
+- receptions: each recorded reception's summary counts the opinions raised there
 - activities: deputies' duty activities (履职活动)
 - inbox: notices older than two weeks have been read
 - snapshot: the nightly statistics, built for today so every page has figures at once
@@ -26,6 +27,7 @@ from .activities import build_activities
 from .cases import build_cases
 from .context import DemoYear
 from .inbox import build_inbox
+from .receptions import build_reception_summaries
 from .session import build_session
 from .setup import build_categories, build_officers
 from .snapshot import build_snapshot
@@ -37,6 +39,7 @@ PARTS = (
     build_session,
     build_cases,
     build_volume,
+    build_reception_summaries,
     build_activities,
     build_inbox,
     build_snapshot,

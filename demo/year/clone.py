@@ -98,6 +98,7 @@ class Copy:
     submitter_name: str = ""
     submitter_phone: str = ""
     deputy_id: int | None = None  # replaces the template's first deputy (neither may have a login)
+    reception_id: int | None = None  # replaces the template's reception (a copy of one raised at a reception)
 
 
 def _replace(value, swaps: Sequence[tuple[str, str]]):
@@ -154,6 +155,7 @@ class Copier:
             "category_id": copy.category_id if copy.category_id is not None else source.category_id,
             "submitter_name": copy.submitter_name,
             "submitter_phone": copy.submitter_phone,
+            "reception_id": copy.reception_id if source.reception_id is not None else None,
         })
         suggestion._copy_delta = delta
         self.pending.append((template, copy, suggestion))

@@ -47,6 +47,7 @@ class Opinion:
     result: str = "A"
     rating: str = Rating.SATISFIED
     channel: str = FeedbackChannel.PHONE
+    reception: object | None = None  # the reception day it was raised at
 
 
 def run_path(year, path: str, opinion: Opinion):
@@ -62,7 +63,7 @@ def run_path(year, path: str, opinion: Opinion):
         kind=SuggestionKind.OPINION, title=opinion.title, content=opinion.content, region=opinion.region,
         by=staff, category=opinion.category, station=opinion.station,
         submitter_name=opinion.submitter_name, submitter_phone=opinion.submitter_phone,
-        deputies=[opinion.deputy] if opinion.deputy is not None else [],
+        deputies=[opinion.deputy] if opinion.deputy is not None else [], reception=opinion.reception,
     )
     if path == "submitted":
         return suggestion

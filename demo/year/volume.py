@@ -1,8 +1,9 @@
 """The bulk of the year: the voters' opinions brought to the stations, day by day.
 
 Whatever the special cases (cases.py, session.py) leave of the year's figures — 7,144 collected
-and 5,880 fed back at scale 1 — is made here. Each opinion is drawn (day, station, category,
-issue, voter, receiving deputy) and given a path (paths.py) that fits its age: the oldest are
+and 5,880 fed back at scale 1 — is made here. Each opinion is drawn (the recorded reception day
+it was raised at, which gives its station and day; category, issue, voter, receiving deputy)
+and given a path (paths.py) that fits its age: the oldest are
 answered and fed back, the newest still being handled or just in. The first opinion of each
 path, handling office and category goes through the services; the others are copies of it
 (clone.py), the rows the services would have written.
@@ -10,7 +11,7 @@ path, handling office and category goes through the services; the others are cop
 
 from __future__ import annotations
 
-from deputies.models import Gender
+from deputies.models import Gender, Reception, ReceptionStatus
 from suggestions.calendar import WorkCalendar
 from suggestions.models import FeedbackChannel, Rating
 from suggestions.stats.staging import cohort
@@ -48,17 +49,21 @@ def build_volume(year) -> None:
     fed = year.targets["fed_back"] - so_far["fed_back"]
     if total <= 0:
         return
-    stations = [*city.township_stations, *city.points]
-    last = year.days - 2  # the newest opinion came in yesterday: every step lies in the past
-    offsets = sorted(city.rng.randrange(0, last + 1) for _i in range(total))
+    # Every opinion was raised at one of the year's recorded reception days, at its station.
+    receptions = list(
+        Reception.objects.filter(status=ReceptionStatus.RECORDED, date__gte=year.start, date__lt=year.today)
+        .select_related("station__region").order_by("date", "id")
+    )
+    if not receptions:
+        return
+    raised = sorted((city.rng.choice(receptions) for _i in range(total)), key=lambda r: (r.date, r.pk))
     templates: dict[tuple, Template] = {}
     copier = Copier(WorkCalendar())
     made_by_services = copied = fed_made = 0
-    for index, offset in enumerate(offsets):
-        day = year.day(offset)
+    for index, reception in enumerate(raised):
+        day, station = reception.date, reception.station
         fed_back = index < fed
         path = _path_for(city, fed_back, (year.today - day).days)
-        station = city.rng.choice(stations)
         category = city.rng.choice(year.categories)
         title, text = city.rng.choice(year.category_issues[category])
         gender = city.pick({Gender.MALE: 5, Gender.FEMALE: 5})
@@ -66,7 +71,7 @@ def build_volume(year) -> None:
             day=day, title=title, content=f"{station.region.name}群众反映：{text}",
             region=station.region, station=station, category=category, unit=year.unit_for(category, station.region_id),
             deputy=year.deputy_at(station), submitter_name=city.person_name(gender),
-            submitter_phone=city.mobile(),
+            submitter_phone=city.mobile(), reception=reception,
         )
         fed_made += PATHS[path][0]
         office = year.staff_for(station.region_id).pk
@@ -82,7 +87,7 @@ def build_volume(year) -> None:
             day=day, title=opinion.title, content=opinion.content, region_id=station.region_id,
             station_id=station.pk, category_id=category.pk, submitter_name=opinion.submitter_name,
             submitter_phone=opinion.submitter_phone,
-            deputy_id=opinion.deputy.pk if opinion.deputy is not None else None,
+            deputy_id=opinion.deputy.pk if opinion.deputy is not None else None, reception_id=reception.pk,
         ))
         copied += 1
         if len(copier.pending) >= 2000:

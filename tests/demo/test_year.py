@@ -142,3 +142,19 @@ def small_city_stations():
 
     return list(Station.objects.filter(kind=StationKind.STATION, is_industry=False).select_related("region")
                 .order_by("pk"))
+
+
+def test_reception_records_count_the_opinions_raised_there(small_city):
+    import re
+
+    from deputies.models import Reception
+
+    claimed = 0
+    for reception in Reception.objects.filter(status="recorded").prefetch_related("suggestions"):
+        found = re.search(r"收集意见建议(\d+)条", reception.summary)
+        raised = len(reception.suggestions.all())
+        assert (int(found.group(1)) if found else 0) == raised, reception.summary
+        claimed += raised
+    in_year = Suggestion.objects.filter(created_at__date__gte=year_start(TODAY))
+    assert claimed == in_year.filter(reception__isnull=False).count() > in_year.count() * 0.9
+    assert in_year.filter(reception__isnull=False, source="reception").count() == claimed

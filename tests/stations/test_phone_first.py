@@ -43,3 +43,13 @@ def test_points_are_told_apart_by_their_township_and_an_area_name_finds_its_stat
     assert "新华社区代表联络点（太东街道）" in page and "新华社区代表联络点（韩店镇）" in page
     by_area = client.get(reverse("stations:find"), {"q": "太东街道"})
     assert {s.name for s in by_area.context["page"].object_list} == {"太东街道人大代表联络站", "新华社区代表联络点"}
+
+
+def test_the_search_boxs_example_is_a_township_of_the_shipped_city(client):
+    """The example in the search box must find something in the demo: a township of 长治市."""
+    from stations.services import SHIPPED_REGIONS_DIR
+
+    example = "东街街道"
+    assert f"如：{example}" in client.get("/").content.decode()
+    streets = (SHIPPED_REGIONS_DIR / "streets.csv").read_text(encoding="utf-8")
+    assert any(line.startswith("1404") and f'"{example}"' in line for line in streets.splitlines())

@@ -7,7 +7,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate seed web worker beat lint bench clean
+.PHONY: run dev test install migrate seed web worker beat lint bench clean
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,13 +23,20 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo --if-empty
 
-# Web server, Celery worker and beat together; Ctrl-C stops all three.
+# Web server (gunicorn, workers from the cores), Celery worker and beat together; Ctrl-C stops
+# all three (config/serve.py). The demo city is 长治市: the public pages start there
+# (LIAISON_ROOT_REGION, 1404 unless set; set it empty for the whole country).
 run: seed
+	@$(BIN)/python manage.py demo_logins --url http://$(HOST):$(PORT)/
+	LIAISON_ROOT_REGION=$${LIAISON_ROOT_REGION-1404} $(BIN)/python -m config.serve --host $(HOST) --port $(PORT)
+
+# The same with Django's development server, which reloads on every code change.
+dev: seed
 	@$(BIN)/python manage.py demo_logins --url http://$(HOST):$(PORT)/
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \
 	$(BIN)/celery -A config beat --loglevel=INFO & \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
+	LIAISON_ROOT_REGION=$${LIAISON_ROOT_REGION-1404} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -45,6 +45,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # X-Forwarded-For are believed; throttles and the login lockout count the client behind them
 # (liaison/clients.py). Empty: the header is ignored.
 LIAISON_TRUSTED_PROXIES = env_list("LIAISON_TRUSTED_PROXIES")
+# The deployment's own jurisdiction (a region code, e.g. 1404 for 长治市): the public pages, the
+# station finder and the opinion form start there. Empty: the whole country.
+LIAISON_ROOT_REGION = os.environ.get("LIAISON_ROOT_REGION", "").strip()
 
 INSTALLED_APPS = [
     "liaison",

@@ -29,3 +29,9 @@ urlpatterns = [
 ]
 # No MEDIA_URL serving, not even with DEBUG: uploads (voters' and units' attachments) leave the
 # server only through the permission-checked download views of the suggestions app.
+
+# Chinese pages with a way back for people, the API's JSON error shape for the API.
+handler400 = "liaison.error_views.bad_request"
+handler403 = "liaison.error_views.permission_denied"
+handler404 = "liaison.error_views.page_not_found"
+handler500 = "liaison.error_views.server_error"

@@ -5,7 +5,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from demo.network import DEMO_STUDIOS, INDUSTRY_STATION
+from demo.network import DEMO_STUDIOS, INDUSTRY_STATION, JUDICIAL_STATION
 from demo.occupations import GROUP_DESCRIPTIONS, GROUPS, OccupationDraws
 from deputies.models import (
     Deputy,
@@ -199,7 +199,10 @@ class DeputyBuilder(OccupationDraws):
         for point in self.points:
             points_by_township[point.region_id].append(point)
         for code, points in points_by_township.items():
-            local = by_township.get(code, [])
+            # 黎城's judicial points stand on the county: its deputies who know the law.
+            local = by_township.get(code) or [
+                p for p in self.people if p.home.parent_id == code and p.expertise == "法律"
+            ] or [p for p in self.people if p.home.parent_id == code]
             grassroots = [
                 p for p in local if p.levels[-1] in (Level.TOWNSHIP, Level.COUNTY)
             ] or local
@@ -222,6 +225,7 @@ class DeputyBuilder(OccupationDraws):
         expertise_of = {
             name: expertise for name, _specialty, expertise in (*DEMO_STUDIOS, INDUSTRY_STATION)
         }
+        expertise_of[JUDICIAL_STATION] = "法律"
         for station in self.special_stations:
             if station.kind == StationKind.HOME:
                 pool = [

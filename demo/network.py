@@ -32,6 +32,16 @@ DEMO_STUDIOS = (
     ("长治市生态环境专业代表工作室", "生态环境", "生态环境"),
 )
 INDUSTRY_STATION = ("长治市医疗卫生行业人大代表联络站", "医疗卫生", "医疗卫生")
+# 黎城县's judicial station (政法系统人大代表联络站) and its four points in the county's courts,
+# procuratorate, police and justice bureau: part of the city's 391 points.
+JUDICIAL_COUNTY = "140426"
+JUDICIAL_STATION = "黎城县政法系统人大代表联络站"
+JUDICIAL_POINTS = (
+    ("黎城县人民法院代表联络点", "黎城县人民法院诉讼服务中心"),
+    ("黎城县人民检察院代表联络点", "黎城县人民检察院检察服务大厅"),
+    ("黎城县公安局代表联络点", "黎城县公安局户政服务大厅"),
+    ("黎城县司法局代表联络点", "黎城县公共法律服务中心"),
+)
 
 
 def _kind_of_township(region: Region) -> str:
@@ -142,7 +152,9 @@ class NetworkBuilder(CityDraws):
             ]
             for t in self.townships
         ]
-        per_township = _spread(self.scaled(TOTAL_POINTS), weights)
+        judicial = JUDICIAL_COUNTY in self.counties
+        township_points = self.scaled(TOTAL_POINTS) - (len(JUDICIAL_POINTS) if judicial else 0)
+        per_township = _spread(max(township_points, 0), weights)
         points = []
         for township, count in zip(self.townships, per_township, strict=True):
             rural = self.township_kind[township.code] in ("town", "township")
@@ -213,3 +225,26 @@ class NetworkBuilder(CityDraws):
                 )
             )
         self.special_stations = Station.objects.bulk_create(others)
+        if judicial:
+            self.build_judicial_station()
+
+    def build_judicial_station(self):
+        county = self.counties[JUDICIAL_COUNTY]
+        station = Station.objects.create(
+            name=JUDICIAL_STATION, kind=StationKind.STATION, is_industry=True, specialty="司法",
+            parent=self.hub, region=county, address="长治市黎城县黎侯镇人民法院院内",
+            phone=self.landline(), contact_person=self.person_name(Gender.MALE),
+            opening_hours="周一至周五 8:30-12:00，14:30-17:30", reception_day=RECEPTION_DAY,
+            star_rating=5, station_class=StationClass.FIRST, demonstration_level=DemonstrationLevel.CITY,
+            **self.station_flags(1.0),
+        )
+        self.special_stations.append(station)
+        points = Station.objects.bulk_create(
+            Station(
+                name=name, kind=StationKind.POINT, parent=station, region=county, address=address,
+                phone=self.landline(), contact_person=self.person_name(self.pick({Gender.MALE: 6, Gender.FEMALE: 4})),
+                opening_hours="每月15日", reception_day=RECEPTION_DAY, star_rating=3, **self.station_flags(0.9),
+            )
+            for name, address in JUDICIAL_POINTS
+        )
+        self.points.extend(points)

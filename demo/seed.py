@@ -30,6 +30,7 @@ from demo.deputies import LEVEL_ORDER, DeputyBuilder
 from demo.network import CITY_CODE, HUB_NAME, NetworkBuilder
 from demo.receptions import ReceptionBuilder
 from demo.units import UnitBuilder
+from demo.year import build_year
 from deputies.models import ReceptionStatus
 from liaison.errors import Conflict, DomainError
 from liaison.regions import within
@@ -108,6 +109,7 @@ class _DemoCity(NetworkBuilder, DeputyBuilder, UnitBuilder, AccountBuilder, Rece
         self.build_units()
         self.build_accounts()
         self.build_receptions()
+        self.year = build_year(self)
         return self.summary()
 
     def summary(self) -> dict:
@@ -141,4 +143,5 @@ class _DemoCity(NetworkBuilder, DeputyBuilder, UnitBuilder, AccountBuilder, Rece
             "reception_deputies": self.reception_link_count,
             "units": self.unit_count,
             "accounts": list(self.accounts),
+            "year": self.year,
         }

@@ -25,7 +25,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 
 from liaison.importing.background import background_rows, import_job_enqueue
-from liaison.importing.formats import BoundedCSV, BoundedXLSX
+from liaison.importing.formats import BoundedCSV, BoundedXLSX, decode_csv, unknown_encoding
 from liaison.importing.limits import ImportLimits, ImportRefused
 from liaison.models import ImportJob, Role
 from liaison.scoping import EVERYWHERE, region_scope
@@ -241,7 +241,25 @@ class ScopedImportExportMixin(ImportExportMixin):
     def get_import_form_class(self, request):
         return BoundedImportForm
 
+    def write_to_tmp_storage(self, import_file, input_format):
+        """The confirmed file is kept as UTF-8 whatever it came in (a GBK csv from Excel on
+        Chinese Windows): the confirmation step and a background job read it as UTF-8."""
+        if input_format.is_binary():
+            return super().write_to_tmp_storage(import_file, input_format)
+        data = b"".join(import_file.chunks())
+        try:
+            data = decode_csv(data).encode("utf-8")
+        except ImportRefused:
+            pass  # the preview has said so already; nothing can be confirmed
+        tmp_storage = self.get_tmp_storage_class()(
+            encoding=self.from_encoding, read_mode=input_format.get_read_mode(), **self.get_tmp_storage_class_kwargs()
+        )
+        tmp_storage.save(data)
+        return tmp_storage
+
     def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, UnicodeDecodeError):  # a file no encoding reads (decode_csv said so)
+            e = unknown_encoding()
         if isinstance(e, ImportRefused):
             form.add_error("import_file", e.messages)
         else:

@@ -48,3 +48,20 @@ def child_length(code: str) -> int | None:
     """The length of the codes one level below `code` (`""` → provinces), or None at the bottom."""
     longer = [n for n in CODE_LENGTHS if n > len(code)]
     return longer[0] if longer else None
+
+
+def root_code() -> str:
+    """The deployment's own jurisdiction (`LIAISON_ROOT_REGION`, e.g. 1404 for 长治市): where the
+    public pages, the station finder and the opinion form start. '' = the whole country."""
+    from django.conf import settings
+
+    return str(getattr(settings, "LIAISON_ROOT_REGION", "") or "")
+
+
+def under_root(code: str) -> str:
+    """`code` when it lies at or below the root, else the root: a public page never climbs
+    above the deployment's jurisdiction (a code outside it starts at the root)."""
+    root = root_code()
+    if not root:
+        return code
+    return code if code and code.startswith(root) else root

@@ -13,7 +13,7 @@ class StationSearchForm(forms.Form):
         label=_("站点名称"),
         required=False,
         max_length=50,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("如：太东街道"), "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("如：东街街道"), "autocomplete": "off"}),
     )
     region = forms.CharField(
         label=_("区划代码"), required=False, max_length=12, validators=[region_code_validator], widget=forms.HiddenInput

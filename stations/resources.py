@@ -19,7 +19,14 @@ from import_export import fields
 from liaison.importing.cells import cell_text, safe_cell
 from liaison.importing.references import NameIndex, namesakes_of, parse_ref, ref_text, refers_to
 from liaison.importing.resources import LiaisonResource, col
-from liaison.importing.widgets import BoolWidget, ChoiceWidget, IntWidget, RegionWidget, TextWidget
+from liaison.importing.widgets import (
+    BoolWidget,
+    ChoiceWidget,
+    IntWidget,
+    PhoneWidget,
+    RegionWidget,
+    TextWidget,
+)
 from liaison.regions import CODE_LENGTHS, lineage
 from liaison.scoping import EVERYWHERE
 from stations.models import (
@@ -161,7 +168,7 @@ class StationResource(LiaisonResource):
     region = col(Station, "region", RegionWidget())
     region_name = fields.Field(attribute="region__name", column_name="区划名称", readonly=True)
     address = col(Station, "address")
-    phone = col(Station, "phone")
+    phone = col(Station, "phone", PhoneWidget())
     contact_person = col(Station, "contact_person")
     opening_hours = col(Station, "opening_hours")
     reception_day = col(Station, "reception_day", IntWidget())

@@ -10,13 +10,13 @@ reception schedule) and nothing personal about anyone.
 
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from liaison.qr import public_url, qr_response
-from liaison.regions import child_length, within
+from liaison.regions import child_length, root_code, under_root, within
 from stations.forms import StationSearchForm
 from stations.models import Region, Station
 
@@ -48,18 +48,21 @@ def _child_regions_with_counts(region: Region | None) -> list[tuple[Region, int]
 def station_find(request):
     """找联络站: drill down county → township, or search by name, with pagination."""
     form = StationSearchForm(request.GET or None)
-    query, region = "", None
+    query, code = "", ""
     if form.is_valid():
         query = form.cleaned_data["q"]
-        if form.cleaned_data["region"]:
-            region = get_object_or_404(Region, code=form.cleaned_data["region"])
+        code = form.cleaned_data["region"] or ""
+    code = under_root(code)  # LIAISON_ROOT_REGION: the finder starts at the deployment's region
+    region = get_object_or_404(Region, code=code) if code else None
     stations = Station.objects.active().select_related("region").order_by("region_id", "kind", "name", "id")
     if region is not None:
         stations = stations.filter(within(region.code))
     if query:
-        stations = stations.filter(name__icontains=query)
+        # By the station's name or its area's (如：太东街道 finds the stations of that township).
+        stations = stations.filter(Q(name__icontains=query) | Q(region__name__icontains=query))
     page = Paginator(stations, PAGE_SIZE).get_page(request.GET.get("page"))
-    breadcrumb = (region.ancestors() + [region]) if region else []
+    root = root_code()
+    breadcrumb = [r for r in region.ancestors() + [region] if r.code.startswith(root)] if region else []
     return render(
         request,
         "stations/find.html",

@@ -8,6 +8,7 @@ import re
 
 from django import forms
 from django.core.validators import MaxLengthValidator, RegexValidator
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy
@@ -28,17 +29,26 @@ MAX_FILES = 5
 phone_validator = RegexValidator(r"^[0-9+\-() ]{7,20}$", _("请填写正确的电话号码（7–20 位数字）。"))
 
 
+class LengthLimit(MaxLengthValidator):
+    """One message, in plain words, with the count and how much to cut (Django's own says
+    "变量", and a CharField with `max_length` said it twice)."""
+
+    message = _("最多 %(limit_value)s 字，现在是 %(show_value)s 字，请删减后再提交（您写的内容都还在）。")
+
+
 def _text(label, max_length: int, *, required: bool = True, rows: int | None = None, help_text: str = ""):
-    """A CharField whose limit is also enforced for textareas (maxlength in the page, a
-    validator on the server, since a browser's limit can be bypassed)."""
-    widget = forms.Textarea(attrs={"rows": rows, "maxlength": max_length}) if rows else forms.TextInput(attrs={"maxlength": max_length})
+    """A CharField with a length limit stated before typing and counted while typing
+    (static/js/charcount.js reads `data-maxlength`). No `maxlength` in the page: a browser
+    cuts pasted text there without a word; the server's one validator says what to do."""
+    attrs = {"data-maxlength": max_length}
+    widget = forms.Textarea(attrs={"rows": rows, **attrs}) if rows else forms.TextInput(attrs=attrs)
+    limit = format_lazy(_("最多 {} 字。"), f"{max_length:,}")
     return forms.CharField(
         label=label,
-        max_length=max_length,
         required=required,
         widget=widget,
-        help_text=help_text,
-        validators=[MaxLengthValidator(max_length)],
+        help_text=format_lazy("{}{}", help_text, limit) if help_text else limit,
+        validators=[LengthLimit(max_length)],
     )
 
 

@@ -66,6 +66,7 @@ from liaison.importing.widgets import (
     DateWidget,
     IntWidget,
     ListWidget,
+    PhoneWidget,
     RegionWidget,
 )
 from liaison.models import Role
@@ -84,7 +85,7 @@ class DeputyResource(RosterSaving, LiaisonResource):
     birth_date = col(Deputy, "birth_date", DateWidget())
     occupation = col(Deputy, "occupation")
     employer = col(Deputy, "employer")
-    phone = col(Deputy, "phone")
+    phone = col(Deputy, "phone", PhoneWidget())
     expertise = col(Deputy, "expertise")
     is_leading_official = col(Deputy, "is_leading_official", BoolWidget())
     region = col(Deputy, "region", RegionWidget())

@@ -6,8 +6,9 @@ is the header) but check the limits first and count while they read:
 - xlsx: the size, then the zip directory, and only then openpyxl, in read-only mode with the
   sheet's declared dimension ignored (a sheet claiming 16,384 columns would otherwise pad
   every row to that width) and rows read only as far as the row limit;
-- csv: the size, then rows counted with the csv module (reading stops at the limit), then
-  tablib as before.
+- csv: the size, then the text encoding (`decode_csv`: UTF-8 with or without a BOM, else
+  GB18030, which covers GBK, Excel's "CSV" on Chinese Windows), then rows counted with the
+  csv module (reading stops at the limit), then tablib as before.
 
 A refusal raises `ImportRefused` (a `ValidationError` with a Chinese message).
 """
@@ -18,9 +19,10 @@ import csv
 import io
 
 import tablib
+from django.utils.translation import gettext as _
 from import_export.formats.base_formats import CSV, XLSX
 
-from liaison.importing.limits import ImportLimits
+from liaison.importing.limits import ImportLimits, ImportRefused
 
 
 def _size(data) -> int:
@@ -58,11 +60,30 @@ class BoundedXLSX(XLSX):
             book.close()
 
 
+def decode_csv(data: bytes) -> str:
+    """A csv file's text, whatever Excel saved it as: UTF-8 (with or without a BOM) or
+    GB18030/GBK. Anything else is refused with what to do, not a decoder's English error."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise unknown_encoding()
+
+
+def unknown_encoding() -> ImportRefused:
+    return ImportRefused(_(
+        "无法识别文件的文字编码。请在 Excel 中“另存为” xlsx，或 “CSV UTF-8（逗号分隔）”后再导入；未导入任何数据。"
+    ))
+
+
 class BoundedCSV(CSV):
     def create_dataset(self, in_stream, **kwargs):
         limits = ImportLimits.current()
         limits.check_size(_size(in_stream))
-        text = in_stream.decode(self.encoding or "utf-8-sig") if isinstance(in_stream, bytes) else in_stream
+        text = decode_csv(in_stream) if isinstance(in_stream, bytes) else in_stream
         reader = csv.reader(io.StringIO(text))
         header = next(reader, [])
         limits.check_columns(len(header))

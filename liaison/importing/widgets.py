@@ -27,6 +27,35 @@ class TextWidget(widgets.Widget):
         return "" if value is None else force_str(value)
 
 
+# A reachable number: an 11-digit mobile (1…), or a landline with its area code (0 + 2–3
+# digits, then 7–8 digits; an extension after "-" or "转" allowed), or a 400/800 service line.
+_MOBILE = re.compile(r"(?:\+?86)?1[3-9]\d{9}")
+_LANDLINE = re.compile(r"0\d{2,3}\d{7,8}(?:(?:-|转)\d{1,6})?")
+_SERVICE = re.compile(r"[48]00\d{7}")
+
+
+def check_phone(text: str) -> str:
+    """The number as typed (trimmed) when it can be dialled from anywhere; a ValueError with a
+    Chinese message otherwise (a 7-digit number without its area code cannot be)."""
+    if not text:
+        return text
+    digits = re.sub(r"[\s()（）]|-(?=\d{7,8}(?:$|-|转))", "", text)
+    digits = re.sub(r"^(0\d{2,3})-", r"\1", digits)
+    if _MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits) or _SERVICE.fullmatch(digits):
+        return text
+    international = re.match(r"^(?:\+86|0086)-?(.*)$", digits)  # +86 355 2020000: the area code without its 0
+    if international and _LANDLINE.fullmatch("0" + international.group(1).lstrip("-")):
+        return text
+    raise ValueError(
+        _("电话号码「%(value)s」不对：请填写 11 位手机号，或带区号的固定电话（如 0355-2020000）。") % {"value": text}
+    )
+
+
+class PhoneWidget(TextWidget):
+    def clean(self, value, row=None, **kwargs):
+        return check_phone(cell_text(value))
+
+
 class IntWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, bool):

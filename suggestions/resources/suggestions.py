@@ -25,6 +25,7 @@ from liaison.importing.widgets import (
     BoolWidget,
     ChoiceWidget,
     DateWidget,
+    PhoneWidget,
     RegionWidget,
     TextWidget,
 )
@@ -74,7 +75,7 @@ class SuggestionResource(LiaisonResource):
     region_name = fields.Field(attribute="region__name", column_name="区划名称", readonly=True)
     station = fields.Field(column_name="站点", widget=TextWidget())
     submitter_name = fields.Field(attribute="submitter_name", column_name="提出人", widget=TextWidget())
-    submitter_phone = fields.Field(attribute="submitter_phone", column_name="联系电话", widget=TextWidget())
+    submitter_phone = fields.Field(attribute="submitter_phone", column_name="联系电话", widget=PhoneWidget())
     deputies = fields.Field(column_name="代表", widget=TextWidget())
     status = fields.Field(attribute="status", column_name="状态", widget=ChoiceWidget(Status))
     route = fields.Field(attribute="route", column_name="办理方式", widget=ChoiceWidget(Route))

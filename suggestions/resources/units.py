@@ -10,7 +10,7 @@ from import_export import fields
 
 from liaison.importing.cells import cell_text
 from liaison.importing.resources import LiaisonResource, col
-from liaison.importing.widgets import BoolWidget, ChoiceWidget, IntWidget, RegionWidget
+from liaison.importing.widgets import BoolWidget, ChoiceWidget, IntWidget, PhoneWidget, RegionWidget
 from suggestions.models import Unit, UnitKind
 
 
@@ -22,7 +22,7 @@ class UnitResource(LiaisonResource):
     kind = col(Unit, "kind", ChoiceWidget(UnitKind), default=UnitKind.DEPARTMENT)
     region = col(Unit, "region", RegionWidget())
     region_name = fields.Field(attribute="region__name", column_name="区划名称", readonly=True)
-    phone = col(Unit, "phone")
+    phone = col(Unit, "phone", PhoneWidget())
     email = col(Unit, "email")
     is_active = col(Unit, "is_active", BoolWidget())
 

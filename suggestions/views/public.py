@@ -20,7 +20,7 @@ from deputies.models import Deputy, StationMembership
 from liaison.clients import client_address
 from liaison.qr import public_url, qr_response, qr_svg
 from liaison.ratelimit import api_rate, over_quota, over_rate
-from liaison.regions import CODE_LENGTHS
+from liaison.regions import CODE_LENGTHS, root_code, under_root
 from stations.models import Region, Station
 from suggestions import selectors
 from suggestions.conf import setting
@@ -68,8 +68,13 @@ def _opinion_page(request, *, region: Region, station: Station | None = None, de
     status = 200
     if request.method == "POST":
         if _throttled(request, "opinion", "public", "20/hour"):
-            return render(request, "suggestions/throttled.html", status=429)
-        if form.is_spam():
+            # The form again, with everything typed: nothing is lost, only the time is wrong.
+            form.is_valid()
+            form.errors.clear()
+            form.add_error(None, _("同一网络提交次数过多，这次没有提交成功。您填写的内容都保留在下面，请过一会儿再点“提交”"
+                                   "（附件需要重新选择）；如有急事，请直接到联络站或拨打站点电话反映。"))
+            status = 429
+        elif form.is_spam():
             logger.info("opinion honeypot filled from %s", client_address(request))
             form.add_error(None, _("提交未成功，请稍后再试。"))
             status = 400
@@ -120,9 +125,10 @@ def opinion(request):
     """反映意见建议 for a region: drill down to a county or township, then write."""
     code = (request.GET.get("region") or request.POST.get("region") or "").strip()
     region = None
+    if code and (not code.isdigit() or len(code) not in CODE_LENGTHS):
+        raise Http404("bad region code")
+    code = under_root(code)  # LIAISON_ROOT_REGION: the form starts at the deployment's region
     if code:
-        if not code.isdigit() or len(code) not in CODE_LENGTHS:
-            raise Http404("bad region code")
         region = get_object_or_404(Region, code=code)
     if region is not None and len(region.code) >= MIN_OPINION_REGION_LENGTH:
         return _opinion_page(request, region=region, target=region.full_name)
@@ -130,7 +136,8 @@ def opinion(request):
     return render(
         request,
         "suggestions/opinion_region.html",
-        {"region": region, "breadcrumb": (region.ancestors() + [region]) if region else [], "children": children.order_by("code")},
+        {"region": region, "children": children.order_by("code"),
+         "breadcrumb": [r for r in region.ancestors() + [region] if r.code.startswith(root_code())] if region else []},
     )
 
 
@@ -199,7 +206,9 @@ def track_detail(request, code: str, *, rating_form=None, status: int = 200):
         return render(request, "suggestions/track_throttled.html", status=429)
     view = selectors.track(code)
     if view is None:
-        raise Http404("unknown tracking code")
+        # A mistyped code: say so, and offer the search box again with what was typed.
+        return render(request, "suggestions/track.html",
+                      {"form": TrackForm(initial={"code": code[:16]}), "not_found": code[:16]}, status=404)
     current = view.current
     url = _track_url(request, view.suggestion.code)
     evaluation = None

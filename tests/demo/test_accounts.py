@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 def test_units_and_one_account_per_role(small_city):
     assert Unit.objects.count() >= 20
     assert Unit.objects.filter(name="长治市住房和城乡建设局", region_id=CITY_CODE).exists()
-    users = {u.username: u for u in get_user_model().objects.select_related("region")}
+    logins = ["admin", "staff", "county", "leader", "deputy", "officer"]
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=logins)}
     assert users["admin"].is_superuser and users["admin"].is_staff
     assert (users["staff"].role, users["staff"].region_id) == (Role.STAFF, "1404")
     assert (users["county"].role, users["county"].region_id) == (Role.STAFF, "140403")
@@ -26,6 +27,11 @@ def test_units_and_one_account_per_role(small_city):
     assert users["officer"].role == Role.UNIT_OFFICER
     assert list(users["officer"].units.values_list("name", flat=True)) == ["长治市住房和城乡建设局"]
     assert all(u.check_password(DEMO_PASSWORD) for u in users.values())
+    # Every other unit has its own officer (the demo year's assignments are signed by them),
+    # and those are no logins: no usable password.
+    others = get_user_model().objects.exclude(username__in=logins)
+    assert others.exists() and not any(u.has_usable_password() for u in others)
+    assert not Unit.objects.filter(officers__isnull=True).exists()
     assert small_city["accounts"] == ["admin", "staff", "county", "leader", "deputy", "officer"]
 
 

@@ -11,7 +11,8 @@ from deputies.models import Level
 class Command(BaseCommand):
     help = (
         "生成示范数据：按长治市的规模建立总站、每个乡镇（街道）一个联络站、约 391 个联络点、"
-        "8,984 名五级人大代表（全部编组进站）、一年的接待活动、承办单位和各角色演示账号。"
+        "8,984 名五级人大代表（全部编组进站）、一年的接待活动、承办单位和各角色演示账号，"
+        "以及截至今天的一整年意见建议（约 7,144 件，反馈率 82.3%）、履职活动和统计快照。"
         "已生成过则不做任何改动；生产环境（DJANGO_ENV=production）拒绝运行。Build the demo city (idempotent); `demo_logins` prints the accounts."
     )
 
@@ -56,6 +57,9 @@ class Command(BaseCommand):
             f"接待活动：已记录 {receptions['recorded']}，已排期 {receptions['scheduled']}，"
             f"已取消 {receptions['cancelled']}；承办单位 {result['units']}；"
             f"演示账号 {'、'.join(result['accounts']) or '无（已存在）'}",
+            f"示范年度（{result['year']['start']} 至 {result['year']['end']}）：收集意见建议 {result['year']['collected']} 件，"
+            f"已反馈 {result['year']['fed_back']} 件；履职活动 {result['year']['activities']} 次，"
+            f"参加代表 {result['year']['active_deputies']} 人；统计快照已生成",
             f"示范数据已生成，用时 {elapsed:.1f} 秒（demo city seeded in {elapsed:.1f} s）",
         ]
         self.stdout.write("\n".join(lines))

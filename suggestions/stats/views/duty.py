@@ -136,7 +136,8 @@ def duty_weights(request):
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("活动类型"), choices=ActivityKind.choices)
     title = forms.CharField(label=gettext_lazy("活动名称"), max_length=200)
-    date = forms.DateField(label=gettext_lazy("活动日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    # An <input type="date"> takes ISO dates only: a localised value (2026年5月20日) shows empty.
+    date = forms.DateField(label=gettext_lazy("活动日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     station = forms.ModelChoiceField(label=gettext_lazy("站点（可不填）"), queryset=Station.objects.none(), required=False)
     deputies = forms.ModelMultipleChoiceField(
         label=gettext_lazy("参加代表"), queryset=Deputy.objects.none(), widget=forms.SelectMultiple(attrs={"size": 12}))

@@ -141,7 +141,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_each_row_and_column(chan
 
 
 def test_lines_count_the_sheets_rows_even_past_empty_lines(changzhi, stations):
-    data = dataset(ROSTER, person(changzhi["township"]), [""] * len(ROSTER), person(changzhi["township"], 性别="?", 手机号="1"))
+    data = dataset(ROSTER, person(changzhi["township"]), [""] * len(ROSTER), person(changzhi["township"], 性别="?", 手机号="13900000009"))
     lines = error_lines(imported(DeputyResource(), data))
     assert lines == ["第 4 行「性别」：「?」不是有效的选项，可选：男、女。"]
 

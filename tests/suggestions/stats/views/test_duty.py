@@ -189,3 +189,12 @@ def test_duty_record_counts_suggestions_as_the_staffs_duty_pages_do(deputy_clien
     SuggestionDeputyFactory(deputy=deputy, suggestion=SuggestionFactory())  # an opinion received: never 领衔
     counts = deputy_client.get(reverse("deputies:duty_record")).context["score"].counts
     assert counts == {DutyItem.SUGGESTION_LEAD: 1, DutyItem.SUGGESTION_COSIGN: 1}  # and not answered yet
+
+
+def test_the_activity_forms_default_date_is_one_a_date_input_shows(client, built, staff):
+    """<input type="date"> takes YYYY-MM-DD only: a localised default (2025年4月2日) showed empty."""
+    client.force_login(staff)
+    page = client.get(reverse("stats:duty_activities") + f"?region={built.county.code}").content.decode()
+    field = re.search(r'<input[^>]*name="date"[^>]*>', page).group(0)
+    assert 'type="date"' in field
+    assert re.search(r'value="\d{4}-\d{2}-\d{2}"', field), field

@@ -11,11 +11,13 @@ DEFAULTS = {
     "DEADLINE_WORKING_DAYS": {"on_spot": 5, "grassroots": 22, "township": 44, "district": 65, "escalate": 65},
     # 五分类 at 交办: the region levels (stations.RegionLevel) a lead unit may sit at for each
     # route. A route not listed (代表即办, 上报处办) is not an assignment: it is taken with
-    # `resolve-on-spot` or `escalate`.
+    # `resolve-on-spot` or `escalate`. 区级联动 is a department of a congress's own government:
+    # a county's, or a city's or province's for what was passed up to them (转报上级) or their
+    # deputies' suggestions — staff only ever see units in their own subtree.
     "ROUTE_UNIT_LEVELS": {
         "grassroots": ["township", "village"],
         "township": ["township"],
-        "district": ["county"],
+        "district": ["county", "city", "province"],
     },
     "CO_UNIT_DEADLINE_WORKING_DAYS": 22,
     "RETURN_WITHIN_WORKING_DAYS": 10,

@@ -117,7 +117,7 @@ class AssignSerializer(serializers.Serializer):
     route = serializers.ChoiceField(
         choices=Route.choices, required=False, allow_blank=True, default="", label=_("办理方式（五分类）"),
         help_text=_("须与主办单位的层级相符（设置 ROUTE_UNIT_LEVELS）：grassroots 基层受理 → 乡镇及以下单位，"
-                    "township 乡镇主办 → 乡镇单位，district 区级联动 → 县级部门；on_spot、escalate 不是交办"
+                    "township 乡镇主办 → 乡镇单位，district 区级联动 → 县级部门（市、省处理的事项为本级部门）；on_spot、escalate 不是交办"
                     "（用 resolve-on-spot、escalate），否则 400。不填按五分类"),
     )
     lead_unit = ScopedPrimaryKeyRelatedField(selector=unit_list, model=Unit, label=_("主办单位"), help_text=_("主办单位 id"))

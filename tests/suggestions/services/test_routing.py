@@ -70,7 +70,8 @@ def test_an_unknown_class_is_refused_at_intake(world):
         (Route.TOWNSHIP, "county", False),
         (Route.DISTRICT, "county", True),
         (Route.DISTRICT, "township", False),
-        (Route.DISTRICT, "city", False),
+        (Route.DISTRICT, "city", True),  # a city's own departments, for what the city handles
+        (Route.GRASSROOTS, "city", False),
     ],
 )
 def test_the_route_must_fit_the_lead_units_level(world, units, route, unit, fits):
@@ -107,7 +108,7 @@ def test_assign_takes_the_class_when_no_route_is_given(world, units):
 
 
 def test_the_rule_is_a_setting(world, units, settings):
-    settings.LIAISON = {"ROUTE_UNIT_LEVELS": {"district": ["county", "city"]}}
+    settings.LIAISON = {"ROUTE_UNIT_LEVELS": {"district": ["city"]}}
     suggestion = world.drive(world.submit(), S.ACCEPTED)
     suggestion = suggestion_assign(suggestion=suggestion, by=world.city_staff, route=Route.DISTRICT,
                                    lead_unit=units["city"])

@@ -49,5 +49,8 @@ def server_error(request):
     if _wants_json(request):
         return _json(500)
     _code, title, message = _PAGES[500]
-    body = loader.get_template("errors/500.html").render({"title": title, "message": message})
+    try:
+        body = loader.get_template("errors/500.html").render({"title": title, "message": message})
+    except Exception:  # the page must not fail in turn (e.g. static files not yet collected)
+        body = f"<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>{title}</title><h1>{title}</h1><p>{message}</p></html>"
     return HttpResponse(body, status=500)

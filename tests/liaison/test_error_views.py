@@ -57,3 +57,16 @@ def test_the_500_page_needs_neither_the_request_context_nor_the_database():
 
 def _no_queries(*args):
     raise AssertionError("the 500 page queried the database")
+
+
+def test_the_500_page_still_answers_when_its_template_cannot_render(monkeypatch):
+    """Static files not collected yet (production without a manifest): the handler must not
+    fail in turn, or the server answers nothing at all."""
+
+    def broken(name):
+        raise ValueError("Missing staticfiles manifest entry for 'css/site.css'")
+
+    monkeypatch.setattr(error_views.loader, "get_template", broken)
+    response = error_views.server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert "系统出错了" in response.content.decode()

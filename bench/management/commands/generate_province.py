@@ -24,6 +24,8 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import Value
+from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 
 from deputies.models import Deputy, Mandate, StationMembership
@@ -131,7 +133,11 @@ class Command(BaseCommand):
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 defaults.append(self.now)
             else:
-                value = field.get_db_prep_save(field.get_default(), connection)
+                default = field.get_default()
+                if isinstance(default, DatabaseDefault):  # db_default only: the value it names
+                    expression = field._db_default_expression
+                    default = expression.value if isinstance(expression, Value) else field.db_default
+                value = field.get_db_prep_save(default, connection)
                 # A file field's empty default comes back as None; the column is NOT NULL "".
                 defaults.append("" if value is None and not field.null else value)
         names = ", ".join(f'"{c}"' for c in [*columns, *(f.column for f in rest)])

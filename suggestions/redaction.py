@@ -1,7 +1,9 @@
 """Masking personal data in free text before it is shown to the public (公示, the reply on the
 tracking page): ID-card numbers, mobile and landline numbers, the door of an address
 (…路12号 → …路**号, …小区3栋2单元501室 → …小区*栋*单元*室), a person's name where the text
-introduces one (我叫…, 联系人：…, 张先生) and the submitter's own name wherever it appears.
+introduces one (我叫…, 联系人：…, 张先生), e-mail and WeChat/QQ ids, and the submitter's own name
+wherever it appears. One redaction for everything the public sees: 公示, the tracking page, the
+"already being handled" list (similar/public.py) and Open311.
 
 Detection is by pattern, so it errs both ways: staff see the masked preview and edit it before
 it goes out (`GET suggestions/{id}/publish-preview/`, the web 公示 step).
@@ -29,6 +31,8 @@ ADDRESS = re.compile(
 )
 _CJK_NAME = r"[\u4e00-\u9fa5]{2,3}"
 INTRODUCED_NAME = re.compile(rf"(?P<lead>我叫|我是|本人|姓名[:：]?|联系人[:：]?|反映人[:：]?)(?P<name>{_CJK_NAME})(?=[，,。.；;、\s（(]|$)")
+# E-mail addresses and WeChat/QQ ids.
+CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?:微信|QQ|qq)[号:：]?\s*[\w-]{4,}")
 HONORIFIC = re.compile(r"(?P<family>[\u4e00-\u9fa5])(?P<title>先生|女士|老师|师傅|阿姨|大爷|大妈|大娘|大哥|大姐)")
 COMMON_FAMILY_NAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
@@ -38,7 +42,7 @@ COMMON_FAMILY_NAMES = set(
 @dataclass
 class Redacted:
     text: str
-    #: what was masked, by kind ("id_number", "mobile", "landline", "address", "name")
+    #: what was masked, by kind ("contact", "id_number", "mobile", "landline", "address", "name")
     found: list[str] = field(default_factory=list)
 
 
@@ -57,6 +61,7 @@ def redact(text: str, *, names: Iterable[str] = ()) -> Redacted:
             return replacement(match)
         return replace
 
+    text = CONTACT.sub(count("contact", lambda m: MASK * 3), text)
     text = ID_NUMBER.sub(count("id_number", lambda m: m.group(0)[:1] + MASK * (len(m.group(0)) - 1)), text)
     text = MOBILE.sub(count("mobile", lambda m: MASK * 11), text)
     text = LANDLINE.sub(count("landline", lambda m: MASK * 8), text)

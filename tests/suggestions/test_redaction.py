@@ -17,6 +17,7 @@ from suggestions.redaction import publish_preview, redact
     ("住幸福小区3栋2单元501室", "住幸福小区*栋*单元***室", ["address"]),
     ("联系人：李建国，谢谢", "联系人：李**，谢谢", ["name"]),
     ("张先生反映", "*先生反映", ["name"]),
+    ("邮箱 wang.li@example.com 微信号 wl_1988", "邮箱 *** ***", ["contact", "contact"]),
 ])
 def test_detected_personal_data_is_masked(text, masked, kinds):
     result = redact(text)

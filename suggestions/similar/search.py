@@ -5,6 +5,13 @@ the township or street by default) that are still open or closed recently, among
 the caller may see. On PostgreSQL the GIN index over `to_tsvector('simple', similar_terms)`
 keeps only those sharing a term with the text; on SQLite the area's newest items are scanned.
 Either way at most `SIMILAR_CANDIDATES` rows (the newest) are scored.
+
+On PostgreSQL the index (migration 0011_issue18b_similar_document) is over
+`similar_document(similar_terms, region_id, status, closed_at)`: the terms plus tokens for the
+region's prefixes, the status and the 30-day period of `closed_at`, so one GIN probe finds
+area AND status AND a shared term, and only those rows' heap pages are read. The exact filters
+(status, closed since, region prefix, the caller's scope) stay in the query: the tokens only
+narrow what the index hands over, they decide nothing.
 """
 
 from __future__ import annotations
@@ -29,6 +36,12 @@ OPEN_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.ASSIGNED, Status.HAND
 #: What a voter may be shown as "already being handled": accepted by staff, not yet closed.
 PUBLIC_STATUSES = (Status.ACCEPTED, Status.ASSIGNED, Status.HANDLING, Status.REPLIED)
 MAX_QUERY_TERMS = 48
+#: Region code lengths (province … village) that have a token in the index's document.
+REGION_TOKEN_LENGTHS = (2, 4, 6, 9, 12)
+#: The period of the `c…` token of `closed_at` (30 days, in seconds; as in the migration).
+CLOSED_PERIOD = 30 * 86400
+DOCUMENT = "similar_document(suggestions_suggestion.similar_terms, suggestions_suggestion.region_id, " \
+    "suggestions_suggestion.status, suggestions_suggestion.closed_at)"
 
 
 @dataclass(frozen=True)
@@ -48,42 +61,61 @@ def area_of(region_code: str) -> str:
     return region_code[:digits] if len(region_code) > digits else region_code
 
 
+def _status_window(public: bool) -> tuple[Q, list[str]]:
+    """The statuses a candidate may have, as a filter and as the index's tokens."""
+    if public:
+        return Q(status__in=PUBLIC_STATUSES), [f"s{s}" for s in PUBLIC_STATUSES]
+    recent = timezone.now() - datetime.timedelta(days=int(setting("SIMILAR_RECENT_DAYS")))
+    first, last = int(recent.timestamp()) // CLOSED_PERIOD, int(timezone.now().timestamp()) // CLOSED_PERIOD
+    tokens = [f"s{s}" for s in OPEN_STATUSES] + [f"c{p}" for p in range(first, last + 1)]
+    return Q(status__in=OPEN_STATUSES) | Q(status=Status.CLOSED, closed_at__gte=recent), tokens
+
+
+def _window_query(area: str, status_tokens: list[str]) -> str:
+    """The tsquery part for "this area, this status window" (area only when it has a token)."""
+    window = "(" + " | ".join(status_tokens) + ")"
+    return f"r{area} & {window}" if len(area) in REGION_TOKEN_LENGTHS and area.isdigit() else window
+
+
 def candidate_rows(queryset: QuerySet, probe: Probe, bag, *, public: bool = False) -> tuple[list[dict], int | None]:
     """The rows worth scoring: same area, open (or, for signed-in users, closed recently),
     sharing a term with the probe (PostgreSQL); and how many the area holds when the index
     chose them (None when the rows are the area's own, newest first)."""
-    if public:
-        status_q = Q(status__in=PUBLIC_STATUSES)
-    else:
-        recent = timezone.now() - datetime.timedelta(days=int(setting("SIMILAR_RECENT_DAYS")))
-        status_q = Q(status__in=OPEN_STATUSES) | Q(status=Status.CLOSED, closed_at__gte=recent)
-    rows = queryset.filter(status_q, region__code__startswith=area_of(probe.region))
+    status_q, status_tokens = _status_window(public)
+    area = area_of(probe.region)
+    if queryset.query.is_empty():
+        return [], None
+    rows = queryset.filter(status_q, region__code__startswith=area)
     if probe.exclude is not None:
         rows = rows.exclude(pk=probe.exclude)
     pool_size = None
     if connection.vendor == "postgresql":
-        pool_size = _pool_size(rows, area_of(probe.region), public)
+        window = _window_query(area, status_tokens)
+        pool_size = _pool_size(queryset, rows, area, public, window, probe.exclude)
         words = [t.lstrip(CONCEPT_MARK) for t, _w in bag.most_common(MAX_QUERY_TERMS)]
         words = list(dict.fromkeys(w for w in words if w))
         if not words:
             return [], pool_size
+        terms = " | ".join(f"'{w}'" for w in words)
         rows = rows.extra(
-            where=["to_tsvector('simple'::regconfig, suggestions_suggestion.similar_terms) @@ to_tsquery('simple'::regconfig, %s)"],
-            params=[" | ".join(f"'{w}'" for w in words)],
+            where=[f"{DOCUMENT} @@ to_tsquery('simple'::regconfig, %s)"], params=[f"{window} & ({terms})"],
         )
     limit = int(setting("SIMILAR_CANDIDATES"))
     fields = ("pk", "similar_terms", "region_id", "category_id", "station_id")
     return list(rows.order_by("-created_at").values(*fields)[:limit]), pool_size
 
 
-def _pool_size(rows: QuerySet, area: str, public: bool) -> int:
+def _pool_size(scope: QuerySet, rows: QuerySet, area: str, public: bool, window: str, exclude) -> int:
     """How many items the area holds (the idf's N), cached for ten minutes: it moves slowly,
-    and counting costs a second pass over the area's rows."""
-    digest = hashlib.sha1(str(rows.query).encode(), usedforsecurity=False).hexdigest()
-    key = f"similar:pool:{area}:{int(public)}:{digest}"
+    and counting costs a second pass over the area's rows (found by the same index).
+
+    The key names the caller's scope, not `rows`' SQL: that holds the "closed since" instant,
+    which changes every call (the cache never answered while the key held it)."""
+    digest = hashlib.sha1(str(scope.query).encode(), usedforsecurity=False).hexdigest()
+    key = f"similar:pool:{area}:{int(public)}:{exclude}:{digest}"
     size = cache.get(key)
     if size is None:
-        size = rows.count()
+        size = rows.extra(where=[f"{DOCUMENT} @@ to_tsquery('simple'::regconfig, %s)"], params=[window]).count()
         cache.set(key, size, 600)
     return size
 

@@ -6,12 +6,14 @@ the caller may see. On PostgreSQL the GIN index over `to_tsvector('simple', simi
 keeps only those sharing a term with the text; on SQLite the area's newest items are scanned.
 Either way at most `SIMILAR_CANDIDATES` rows (the newest) are scored.
 
-On PostgreSQL the index (migration 0011_issue18b_similar_document) is over
-`similar_document(similar_terms, region_id, status, closed_at)`: the terms plus tokens for the
-region's prefixes, the status and the 30-day period of `closed_at`, so one GIN probe finds
-area AND status AND a shared term, and only those rows' heap pages are read. The exact filters
-(status, closed since, region prefix, the caller's scope) stay in the query: the tokens only
-narrow what the index hands over, they decide nothing.
+On PostgreSQL the area's open and recently closed items come from one small GIN index
+(migration 0011_issue18b_similar_window) over `similar_window(region_id, status, closed_at)`:
+rare tokens per region prefix and status window (`o140403001` open, `p…` shown to voters,
+`c140403001m686` closed in that 30-day period), so only those rows' heap pages are read, not
+the whole area's. The tokens say exactly "in this area, open" (or "closed in this period");
+the exact `closed_at` filter and the caller's scope stay in the query, and the rows are then
+kept only when they share a term with the text (an array overlap on those few rows; the common
+bigrams' long posting lists are never walked).
 """
 
 from __future__ import annotations
@@ -29,19 +31,22 @@ from suggestions.conf import setting
 from suggestions.models import Status, Suggestion
 
 from .scoring import Record, Scored, score_all
-from .text import CONCEPT_MARK, parse_stored, stored_terms
+from .text import CONCEPT_MARK, TITLE_MARK, parse_stored, stored_terms
 
 #: Open, in the sense of "someone is, or will be, working on it".
 OPEN_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.ASSIGNED, Status.HANDLING, Status.REPLIED)
 #: What a voter may be shown as "already being handled": accepted by staff, not yet closed.
 PUBLIC_STATUSES = (Status.ACCEPTED, Status.ASSIGNED, Status.HANDLING, Status.REPLIED)
 MAX_QUERY_TERMS = 48
-#: Region code lengths (province … village) that have a token in the index's document.
+#: Region code lengths (province … village) that have tokens in the index's document.
 REGION_TOKEN_LENGTHS = (2, 4, 6, 9, 12)
-#: The period of the `c…` token of `closed_at` (30 days, in seconds; as in the migration).
+#: The period of the `c…m…` token of `closed_at` (30 days, in seconds; as in the migration).
 CLOSED_PERIOD = 30 * 86400
-DOCUMENT = "similar_document(suggestions_suggestion.similar_terms, suggestions_suggestion.region_id, " \
-    "suggestions_suggestion.status, suggestions_suggestion.closed_at)"
+WINDOW = "similar_window(suggestions_suggestion.region_id, suggestions_suggestion.status, suggestions_suggestion.closed_at)"
+#: A row shares a term with the text: its stored tokens (marked ^ from the title, # for a
+#: concept) overlap the text's words in any marking. An array test on the few rows the index
+#: gave, several times cheaper than to_tsvector on each.
+SHARES_A_TERM = "string_to_array(suggestions_suggestion.similar_terms, ' ') && %s::text[]"
 
 
 @dataclass(frozen=True)
@@ -61,51 +66,56 @@ def area_of(region_code: str) -> str:
     return region_code[:digits] if len(region_code) > digits else region_code
 
 
-def _status_window(public: bool) -> tuple[Q, list[str]]:
-    """The statuses a candidate may have, as a filter and as the index's tokens."""
+def _status_window(public: bool) -> tuple[Q, datetime.datetime | None]:
+    """The statuses a candidate may have (and since when a closed one counts)."""
     if public:
-        return Q(status__in=PUBLIC_STATUSES), [f"s{s}" for s in PUBLIC_STATUSES]
+        return Q(status__in=PUBLIC_STATUSES), None
     recent = timezone.now() - datetime.timedelta(days=int(setting("SIMILAR_RECENT_DAYS")))
+    return Q(status__in=OPEN_STATUSES) | Q(status=Status.CLOSED, closed_at__gte=recent), recent
+
+
+def window_query(area: str, public: bool, recent: datetime.datetime | None) -> str | None:
+    """The index's tokens for "this area, this status window" as a tsquery; None when the area
+    is no region level (the index has no token for it: the area is scanned instead)."""
+    if len(area) not in REGION_TOKEN_LENGTHS or not area.isdigit():
+        return None
+    if public:
+        return f"p{area}"
     first, last = int(recent.timestamp()) // CLOSED_PERIOD, int(timezone.now().timestamp()) // CLOSED_PERIOD
-    tokens = [f"s{s}" for s in OPEN_STATUSES] + [f"c{p}" for p in range(first, last + 1)]
-    return Q(status__in=OPEN_STATUSES) | Q(status=Status.CLOSED, closed_at__gte=recent), tokens
-
-
-def _window_query(area: str, status_tokens: list[str]) -> str:
-    """The tsquery part for "this area, this status window" (area only when it has a token)."""
-    window = "(" + " | ".join(status_tokens) + ")"
-    return f"r{area} & {window}" if len(area) in REGION_TOKEN_LENGTHS and area.isdigit() else window
+    return " | ".join([f"o{area}"] + [f"c{area}m{period}" for period in range(first, last + 1)])
 
 
 def candidate_rows(queryset: QuerySet, probe: Probe, bag, *, public: bool = False) -> tuple[list[dict], int | None]:
     """The rows worth scoring: same area, open (or, for signed-in users, closed recently),
-    sharing a term with the probe (PostgreSQL); and how many the area holds when the index
-    chose them (None when the rows are the area's own, newest first)."""
-    status_q, status_tokens = _status_window(public)
-    area = area_of(probe.region)
+    sharing a term with the probe (PostgreSQL); and how many the area holds when only those
+    sharing a term were read (None when the rows are the area's own, newest first)."""
     if queryset.query.is_empty():
         return [], None
-    rows = queryset.filter(status_q, region__code__startswith=area)
+    status_q, recent = _status_window(public)
+    area = area_of(probe.region)
+    rows = queryset.filter(status_q)
+    window = window_query(area, public, recent) if connection.vendor == "postgresql" else None
+    if window is None:
+        rows = rows.filter(region__code__startswith=area)
+    else:  # the tokens are exactly "region code starts with the area" and the status window
+        rows = rows.extra(where=[f"{WINDOW} @@ to_tsquery('simple'::regconfig, %s)"], params=[window])
     if probe.exclude is not None:
         rows = rows.exclude(pk=probe.exclude)
     pool_size = None
     if connection.vendor == "postgresql":
-        window = _window_query(area, status_tokens)
-        pool_size = _pool_size(queryset, rows, area, public, window, probe.exclude)
+        pool_size = _pool_size(queryset, rows, area, public, probe.exclude)
         words = [t.lstrip(CONCEPT_MARK) for t, _w in bag.most_common(MAX_QUERY_TERMS)]
         words = list(dict.fromkeys(w for w in words if w))
         if not words:
             return [], pool_size
-        terms = " | ".join(f"'{w}'" for w in words)
-        rows = rows.extra(
-            where=[f"{DOCUMENT} @@ to_tsquery('simple'::regconfig, %s)"], params=[f"{window} & ({terms})"],
-        )
+        marked = [mark + w for w in words for mark in ("", TITLE_MARK, CONCEPT_MARK, TITLE_MARK + CONCEPT_MARK)]
+        rows = rows.extra(where=[SHARES_A_TERM], params=[marked])
     limit = int(setting("SIMILAR_CANDIDATES"))
     fields = ("pk", "similar_terms", "region_id", "category_id", "station_id")
     return list(rows.order_by("-created_at").values(*fields)[:limit]), pool_size
 
 
-def _pool_size(scope: QuerySet, rows: QuerySet, area: str, public: bool, window: str, exclude) -> int:
+def _pool_size(scope: QuerySet, rows: QuerySet, area: str, public: bool, exclude) -> int:
     """How many items the area holds (the idf's N), cached for ten minutes: it moves slowly,
     and counting costs a second pass over the area's rows (found by the same index).
 
@@ -115,7 +125,7 @@ def _pool_size(scope: QuerySet, rows: QuerySet, area: str, public: bool, window:
     key = f"similar:pool:{area}:{int(public)}:{exclude}:{digest}"
     size = cache.get(key)
     if size is None:
-        size = rows.extra(where=[f"{DOCUMENT} @@ to_tsquery('simple'::regconfig, %s)"], params=[window]).count()
+        size = rows.count()
         cache.set(key, size, 600)
     return size
 

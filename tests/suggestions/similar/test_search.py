@@ -1,6 +1,6 @@
 """suggestions.similar.search: which rows are candidates (area, status window) on either
-database. On PostgreSQL the candidates come through the index's document (area, status and
-closed-period tokens beside the terms); these tests hold its answer to the exact rules."""
+database. On PostgreSQL the candidates come through the `similar_window` index (tokens per
+region prefix, status window and closed period); these tests hold its answer to the exact rules."""
 
 import datetime
 
@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from suggestions.models import Status, Suggestion
-from suggestions.similar.search import Probe, similar
+from suggestions.similar.search import OPEN_STATUSES, PUBLIC_STATUSES, Probe, similar
 from tests.factories import SuggestionFactory, region_path
 
 LIGHT = ("小区门口红绿灯不亮", "幸福小区门口的红绿灯坏了一周，过马路很危险。")
@@ -95,3 +95,15 @@ def test_a_search_is_one_query_once_the_area_count_is_cached(places, django_asse
         assert similar(Suggestion.objects.all(), probe)
     with django_assert_num_queries(1):
         assert similar(Suggestion.objects.all(), probe)
+
+
+def test_the_index_tokens_follow_the_status_lists_of_the_search(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("the similar_window index exists on PostgreSQL only")
+    with connection.cursor() as cursor:
+        for status in Status.values:
+            cursor.execute("SELECT similar_window('140403001001', %s, now())::text", [status])
+            tokens = cursor.fetchone()[0]
+            assert ("'o140403001'" in tokens) == (status in OPEN_STATUSES), status
+            assert ("'p140403001'" in tokens) == (status in PUBLIC_STATUSES), status
+            assert ("'c140403001m" in tokens) == (status == Status.CLOSED), status

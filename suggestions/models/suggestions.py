@@ -158,9 +158,10 @@ class Suggestion(models.Model):
     )
     created_at = models.DateTimeField(_("提交时间"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    # The title's and content's terms for similar items (并单), kept in step by save(); on
-    # PostgreSQL a GIN index over to_tsvector('simple', similar_terms) finds the candidates
-    # (migration 0010_issue18_similar). Rows written by bulk_create: `manage.py similar_reindex`.
+    # The title's and content's terms for similar items (并单), kept in step by save() (rows
+    # written by bulk_create/COPY must be filled the same way). On PostgreSQL the candidates
+    # come from a GIN index over similar_window(region_id, status, closed_at) (migration
+    # 0011_issue18b_similar_window), their terms compared with this column.
     similar_terms = models.TextField(_("相似检索词"), blank=True, default="", db_default="", editable=False)
 
     class Meta:

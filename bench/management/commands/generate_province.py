@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import random
 import tempfile
 import time
@@ -44,6 +45,7 @@ from suggestions.models import (
     SuggestionDeputy,
     Unit,
 )
+from suggestions.similar.text import stored_terms
 
 # The national division codes beside the work tree (shared/data/regions), as on CI.
 DEFAULT_REGIONS = Path(__file__).resolve().parents[4] / "shared" / "data" / "regions"
@@ -329,6 +331,7 @@ class Command(BaseCommand):
                 "public" if kind == "opinion" else "deputy", "interim" if kind == "deputy_suggestion" else "",
                 status, route, result, replied_at, fed_back, closed_at, rng.random() < 0.3 if status == "closed" else False,
                 closed_at + day if status == "closed" else None, created, updated,
+                similar_terms(title, f"{title}，请有关部门尽快处理。"),
             ))
             lead_deputy = None
             if local_deputies and (kind == "deputy_suggestion" or rng.random() < 0.3):
@@ -399,10 +402,16 @@ class Command(BaseCommand):
         return "sequences reset, tables vacuumed and analysed"
 
 
+@functools.cache
+def similar_terms(title: str, content: str) -> str:
+    """`Suggestion.similar_terms` as the model's save() fills it (the titles repeat: cached)."""
+    return stored_terms(title, content)
+
+
 SUGGESTION_COLUMNS = [
     "id", "kind", "code", "title", "content", "category_id", "region_id", "station_id", "submitter_name",
     "submitter_phone", "source", "session", "status", "route", "result", "replied_at", "fed_back_at", "closed_at",
-    "is_public", "published_at", "created_at", "updated_at",
+    "is_public", "published_at", "created_at", "updated_at", "similar_terms",
 ]
 ASSIGNMENT_COLUMNS = [
     "id", "suggestion_id", "unit_id", "role", "deadline", "status", "assigned_by_id", "signed_at", "signed_by_id",

@@ -83,10 +83,11 @@ def _check(kind: str, date: datetime.date, place: str, note: str) -> None:
 @transaction.atomic
 def activity_register(
     *, by, kind: str, date: datetime.date, place: str, note: str, partners: str = "", title: str = "",
-    station=None, files=(),
+    station=None, files=(), deputies=(),
 ) -> DutyActivity:
     """登记履职活动: the signed-in deputy records an activity of their own, with photos or files;
-    it waits (`pending`) for staff of the deputy's region to confirm it."""
+    it waits (`pending`) for staff of the deputy's region to confirm it. `deputies`: others who
+    took part with them (they score too once staff confirm); the deputy is always among them."""
     deputy = Deputy.objects.filter(user=by).select_related("region").first() if by.role == Role.DEPUTY else None
     if deputy is None:
         raise NotPermitted(_("只有人大代表本人可以登记自己的履职活动。"))
@@ -102,7 +103,7 @@ def activity_register(
     )
     activity.full_clean()
     activity.save()
-    activity.deputies.set([deputy])
+    activity.deputies.set([deputy, *(d for d in deputies if d.pk != deputy.pk)])
     for uploaded, (extension, content_type) in zip(files, sniffed, strict=True):
         name = strip_unprintable(getattr(uploaded, "name", "") or f"file.{extension}")[-200:]
         ActivityFile.objects.create(

@@ -18,8 +18,15 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from deputies.activities import activity_confirm, activity_register, activity_return
-from deputies.models import ActivityFile, ActivityKind, ActivityStatus, DutyActivity, DutyItem
-from deputies.selectors import activity_list
+from deputies.models import (
+    ActivityFile,
+    ActivityKind,
+    ActivityStatus,
+    Deputy,
+    DutyActivity,
+    DutyItem,
+)
+from deputies.selectors import activity_list, fellow_deputies
 from liaison.api.fields import ScopedPrimaryKeyRelatedField
 from liaison.api.meta import register_choices
 from liaison.api.schema import ERROR_RESPONSES
@@ -50,7 +57,10 @@ class ActivitySerializer(serializers.ModelSerializer):
         help_text=_("活动所在站点 id（可不填；代表只能选自己编组的站点）"),
     )
     station_name = serializers.CharField(source="station.name", read_only=True, default=None)
-    deputies = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text=_("参加代表 id"))
+    deputies = ScopedPrimaryKeyRelatedField(
+        selector=fellow_deputies, model=Deputy, many=True, required=False,
+        help_text=_("参加代表 id；登记时可列出同行的其他代表（本级区划的代表），本人总在其中"),
+    )
     files = ActivityFileSerializer(many=True, read_only=True)
     upload = serializers.ListField(
         child=serializers.FileField(), write_only=True, required=False, max_length=9,

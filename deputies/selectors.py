@@ -32,6 +32,16 @@ def deputy_list(*, user) -> QuerySet[Deputy]:
     return deputies.none()
 
 
+def fellow_deputies(*, user) -> QuerySet[Deputy]:
+    """Deputies a user may name as having taken part in an activity with them: staff and
+    leaders, those of their region's subtree; a deputy, those of their own congress's region."""
+    scope = region_scope(user)
+    if scope is not None:
+        return Deputy.objects.in_region(scope)
+    own = Deputy.objects.filter(user=user).values_list("region_id", flat=True).first() if _is_deputy(user) else None
+    return Deputy.objects.in_region(own) if own else Deputy.objects.none()
+
+
 def reception_list(*, user) -> QuerySet[Reception]:
     """Receptions the user may see: staff and leaders by the station's region; a deputy those
     they attended or that were held at one of their stations."""

@@ -3,6 +3,7 @@ confirm or return; the unhappy paths answer 400, 403, 404 and 409."""
 
 from deputies.models import ActivityStatus, DutyActivity
 from tests.deputies.activity_fixtures import png
+from tests.factories import DeputyFactory
 
 BODY = {"kind": "inspection", "date": "2026-03-02", "place": "潞州区城东污水处理厂", "note": "视察运行情况。"}
 
@@ -15,6 +16,18 @@ def test_a_deputy_registers_with_photos_and_reads_their_own(people, api_for):
     assert data["status"] == "pending" and data["deputies"] == [people["deputy"].pk] and len(data["files"]) == 2
     listed = client.get("/api/v1/activities/").json()
     assert [row["id"] for row in listed["results"]] == [data["id"]]
+
+
+def test_a_deputy_names_fellow_deputies_of_their_congress_but_not_others(people, api_for):
+    fellow = DeputyFactory(region=people["township"], name="李建国")
+    foreign = DeputyFactory(region=people["other_county"], name="赵明")
+    client = api_for(people["deputy"].user)
+    response = client.post("/api/v1/activities/", {**BODY, "deputies": [fellow.pk]}, format="json")
+    assert response.status_code == 201, response.json()
+    assert sorted(response.json()["deputies"]) == sorted([people["deputy"].pk, fellow.pk])
+    refused = client.post("/api/v1/activities/", {**BODY, "deputies": [foreign.pk]}, format="json")
+    assert refused.status_code == 400 and "deputies" in refused.json()["errors"]
+    assert DutyActivity.objects.count() == 1
 
 
 def test_staff_may_not_register_for_a_deputy(people, api_for):

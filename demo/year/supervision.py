@@ -1,6 +1,6 @@
-"""The supervision board (督办) and the deadlines: two 打捆督办 bundles of open items alike —
-the open key-supervised session suggestions under the leader, and open opinions of one
-category and office (一般督办) — and the units' 延期 requests on open assignments: one
+"""The supervision board (督办) and the deadlines: 打捆督办 bundles of open items alike — the
+open key-supervised session suggestions under the leader (when some are still open), and open
+opinions of one category handled by the city (一般督办) — and the units' 延期 requests on open assignments: one
 approved, one refused, one waiting for staff."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def build_bundles(year) -> None:
         oversight.bundle_create(by=leader, title="大会重点建议打捆督办", suggestions=key, level=Supervision.KEY,
                                 leader=leader, note="主任会议确定，领导领衔督办，定期听取办理进展。")
         made += 1
-    # Open opinions of one category handled by the city's staff, not yet supervised.
+    # Open opinions of a category handled by the city's staff, not yet supervised (two bundles).
     for category in year.categories:
         alike = list(Suggestion.objects.filter(
             category=category, status=Status.HANDLING, supervision=Supervision.NONE, bundle__isnull=True,
@@ -46,7 +46,8 @@ def build_bundles(year) -> None:
             oversight.bundle_create(by=staff, title=f"{category.name}类群众意见集中督办", suggestions=alike,
                                     level=Supervision.NORMAL, note="同类问题集中反映，打捆督办。")
             made += 1
-            break
+            if made >= 2:
+                break
     year.counts["bundles"] = made
 
 

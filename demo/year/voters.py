@@ -14,7 +14,7 @@ from demo.clock import local_moment
 from suggestions.models import Rating, Status, Suggestion, SuggestionKind
 from suggestions.services import closing, voters
 
-RATED_SHARE = 0.02  # of the answered opinions no one has rated yet
+RATED_SHARE = 0.05  # of the answered opinions no one has rated yet
 COMMENTS = {
     Rating.SATISFIED: "办得快，谢谢！",
     Rating.BASICALLY_SATISFIED: "基本解决了，希望以后多巡查。",

@@ -221,3 +221,9 @@ def test_the_year_holds_what_the_merged_features_bring(small_city):
     assert term.name == "长治市第十五届" and term.start_on <= TODAY <= term.end_on
     assert AnswerTemplate.objects.filter(unit__isnull=False).count() >= 3
     assert AnswerTemplate.objects.filter(region_id="1404").exists()
+    # The voters' texts of the year were sent; none is older than a day and still waiting.
+    from suggestions.models import OutboundMessage
+
+    assert OutboundMessage.objects.filter(state="sent", kind="receipt").exists()
+    assert not OutboundMessage.objects.filter(state="pending", created_at__date__lt=TODAY - datetime.timedelta(days=1))\
+        .exists()

@@ -12,9 +12,16 @@ draw from the random source must keep their place in the list: the draws depend 
 - session: the deputies' suggestions of the session (大会期间), key supervision (重点督办)
 - cases: one or more suggestions in every state of the workflow (returned, re-handled,
   merged, escalated, 即办, overdue, published, declined, converted, …)
+- cosign: deputies' own suggestions between sessions, co-signers asked (附议: confirmed, one waiting)
 - volume: the voters' opinions that make up the rest of the year's figures
 - receptions: each recorded reception's summary counts the opinions raised there
 - activities: deputies' duty activities (履职活动)
+- duty: activities the deputies registered themselves (confirmed / returned / waiting), a 述职,
+  the 两个联系 contact records
+- voters: voters' ratings by tracking code; some 不满意 sent back (退回重办)
+- follow_ups: 回头看 done, overdue and due; a 销号
+- bundles, extensions: 打捆督办 on the supervision board; 延期 approved, refused, waiting
+- reference: the congress's term (届次, the "本届" period) and answer templates (答复模板)
 - inbox: notices older than two weeks have been read
 - snapshot: the nightly statistics, built for today so every page has figures at once
 """
@@ -26,21 +33,34 @@ import time
 from .activities import build_activities
 from .cases import build_cases
 from .context import DemoYear
+from .cosign import build_cosign
+from .duty import build_duty_records
+from .followups import build_follow_ups
 from .inbox import build_inbox
 from .receptions import build_reception_summaries
+from .reference import build_reference
 from .session import build_session
 from .setup import build_categories, build_officers
 from .snapshot import build_snapshot
+from .supervision import build_bundles, build_extensions
 from .volume import build_volume
+from .voters import build_voter_ratings
 
 PARTS = (
     build_categories,
     build_officers,
     build_session,
     build_cases,
+    build_cosign,
     build_volume,
     build_reception_summaries,
     build_activities,
+    build_duty_records,
+    build_voter_ratings,
+    build_follow_ups,
+    build_bundles,
+    build_extensions,
+    build_reference,
     build_inbox,
     build_snapshot,
 )

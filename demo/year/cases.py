@@ -21,6 +21,7 @@ from suggestions.models import (
     SuggestionKind,
     Supervision,
 )
+from suggestions.redaction import publish_preview
 from suggestions.services import closing, handling, intake, oversight
 
 from .catalogue import DECLINE_REASON, REPLIES
@@ -41,23 +42,26 @@ class _Case:
     def at(self, days: int, hour: int = 10) -> None:
         self.year.clock.at(local_moment(self.day0 + datetime.timedelta(days=days), hour))
 
-    def submit(self, *, deputy=None, title: str = ""):
+    def submit(self, *, deputy=None, title: str = "", route: str = ""):
         city = self.year.city
+        self.deputy = deputy
         self.at(0, 9)
         self.suggestion = intake.suggestion_submit(
             kind=SuggestionKind.OPINION, title=title or self.title, content=f"{self.region.name}群众反映：{self.text}",
             region=self.region, by=self.staff, category=self.category, station=self.station,
             submitter_name=city.person_name("male"), submitter_phone=city.mobile(),
-            deputies=[deputy] if deputy is not None else [],
+            deputies=[deputy] if deputy is not None else [], route_proposal=route or self.year.route_for(self.unit),
         )
         return self.suggestion
 
-    def assign(self, days: int, unit=None, route=Route.GRASSROOTS, accept=True):
+    def assign(self, days: int, unit=None, route="", accept=True):
         if accept:
             self.at(days - 1 if days > 0 else 0, 9)
             intake.suggestion_accept(suggestion=self.suggestion, by=self.staff)
         self.at(days, 10)
-        handling.suggestion_assign(suggestion=self.suggestion, by=self.staff, route=route, lead_unit=unit or self.unit)
+        unit = unit or self.unit
+        handling.suggestion_assign(suggestion=self.suggestion, by=self.staff, route=route or self.year.route_for(unit),
+                                   lead_unit=unit)
         return self.lead()
 
     def lead(self):
@@ -80,14 +84,17 @@ class _Case:
         self.at(days, 10)
         closing.suggestion_evaluate(suggestion=self.suggestion, by=self.staff, rating=rating, comment=comment)
 
-    def feedback(self, days: int, suggestion=None):
+    def feedback(self, days: int, suggestion=None, by=None):
         self.at(days, 15)
-        closing.suggestion_feedback(suggestion=suggestion or self.suggestion, by=self.staff,
+        closing.suggestion_feedback(suggestion=suggestion or self.suggestion, by=by or self.staff,
                                     channel=FeedbackChannel.PHONE)
 
     def publish(self, days: int):
+        """公示 with the title and text staff checked on the redaction preview."""
         self.at(days, 17)
-        closing.suggestion_publish(suggestion=self.suggestion, by=self.staff)
+        preview = publish_preview(self.suggestion)
+        closing.suggestion_publish(suggestion=self.suggestion, by=self.staff, public_title=preview.title,
+                                   public_content=preview.content)
 
 
 def build_cases(year) -> None:
@@ -128,7 +135,7 @@ def build_cases(year) -> None:
     case.sign(7)
     case.reply(25, "B")
     case.evaluate(30, Rating.BASICALLY_SATISFIED)
-    case.feedback(31)
+    case.feedback(31, by=case.officer(case.lead()))  # the unit's officer told the voter (反馈 by the unit)
     year.cases["returned"] = [case.suggestion]
 
     # Re-handled (重新办理): rated unsatisfied, answered again, then satisfied.
@@ -164,20 +171,20 @@ def build_cases(year) -> None:
     case = _Case(year, 60, station.region, station, category_index=3)
     case.submit(deputy=year.deputy_at(station))
     case.at(1, 11)
-    intake.suggestion_escalate(suggestion=case.suggestion, by=case.staff, to_region=city.city,
+    intake.suggestion_escalate(suggestion=case.suggestion, by=case.staff,  # to the city: the default target
                                note="涉及市属医院，超出区级职权，转报市人大常委会。")
     case.staff = year.users["staff"]
     case.unit = year.category_unit[case.category]
-    case.assign(3, route=Route.ESCALATE)
+    case.assign(3)
     case.sign(4)
     year.cases["escalated"] = [case.suggestion]
 
     # 即办 rated unsatisfied: back to staff, then assigned and answered.
     station = other[3 % len(other)]
     case = _Case(year, 100, station.region, station, category_index=7)
-    case.submit(deputy=year.deputy_at(station))
+    case.submit(deputy=year.deputy_at(station), route=Route.ON_SPOT)
     case.at(0, 11)
-    intake.suggestion_resolve_on_spot(suggestion=case.suggestion, by=case.staff, note="代表当场答复政策。")
+    intake.suggestion_resolve_on_spot(suggestion=case.suggestion, by=case.deputy.user, note="代表当场答复政策。")
     case.evaluate(3, Rating.UNSATISFIED, "只是解释了政策，问题没有解决。")
     case.assign(5, accept=False)
     case.sign(6)

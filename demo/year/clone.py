@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils import timezone
 
+from deputies.models import Deputy
 from suggestions.calendar import WorkCalendar
 from suggestions.models import (
     Assignment,
@@ -41,14 +42,16 @@ from suggestions.models import (
     Feedback,
     FollowUp,
     Notification,
+    OutboundMessage,
     Reminder,
     Suggestion,
     SuggestionDeputy,
     new_tracking_code,
 )
+from suggestions.similar.text import stored_terms
 
 # The rows a template may have, in the order they are written (parents before children).
-COPIED = (SuggestionDeputy, Assignment, Event, Evaluation, Feedback, FollowUp, Notification)
+COPIED = (SuggestionDeputy, Assignment, Event, Evaluation, Feedback, FollowUp, Notification, OutboundMessage)
 # Rows the copied paths never make: a template with any of them cannot be copied.
 NOT_COPIED = (Attachment, Contact, Reminder)
 # Date fields computed in working days from the row's own `created_at`.
@@ -156,6 +159,7 @@ class Copier:
             "submitter_name": copy.submitter_name,
             "submitter_phone": copy.submitter_phone,
             "reception_id": copy.reception_id if source.reception_id is not None else None,
+            "similar_terms": stored_terms(copy.title, copy.content),  # as save() fills it
         })
         suggestion._copy_delta = delta
         self.pending.append((template, copy, suggestion))
@@ -207,6 +211,8 @@ class Copier:
         for (template, _copy, new), _made in zip(pending, made, strict=True):
             source = template.suggestion
             swaps = [(source.code, new.code), (source.title, new.title)]
+            if source.submitter_phone:  # the receipt and answer texts go to the copy's voter
+                swaps.append((source.submitter_phone, new.submitter_phone))
             for row in template.rows[Assignment]:
                 dates = self._workday_dates(Assignment, row, new._copy_delta)
                 for name, value in dates.items():
@@ -218,21 +224,44 @@ class Copier:
         created = Assignment.objects.bulk_create([r for _pk, r in assignment_rows], batch_size=500)
         for (old_pk, _row), new_row in zip(assignment_rows, created, strict=True):
             assignment_map[old_pk] = new_row
+        accounts = self._deputy_accounts(pending)
         for model in COPIED:
             if model is Assignment:
                 continue
             rows = []
             for template, copy, new in pending:
                 deputy_from = template.rows[SuggestionDeputy][0].deputy_id if template.rows[SuggestionDeputy] else None
+                swap_deputy = copy.deputy_id is not None and deputy_from is not None
+                user_from, user_to = (accounts.get(deputy_from), accounts.get(copy.deputy_id)) if swap_deputy \
+                    else (None, None)
                 for row in template.rows[model]:
                     overrides = {"suggestion_id": new.pk}
                     if getattr(row, "assignment_id", None) is not None:
                         overrides["assignment_id"] = assignment_map[row.assignment_id].pk
-                    if copy.deputy_id is not None and getattr(row, "deputy_id", None) == deputy_from \
-                            and deputy_from is not None:
+                    if swap_deputy and getattr(row, "deputy_id", None) == deputy_from:
                         overrides["deputy_id"] = copy.deputy_id
+                    if user_from is not None:  # what the receiving deputy did and was told, in the copy's deputy's name
+                        if model is Event and row.actor_id == user_from.pk:
+                            overrides["actor_id"], overrides["actor_name"] = user_to.pk, user_to.display_name
+                        if model is Event and row.data.get("by_deputy") == deputy_from:
+                            overrides["data"] = {**_replace(row.data, swaps_of[new.pk]), "by_deputy": copy.deputy_id}
+                        if model is Notification and row.recipient_id == user_from.pk:
+                            overrides["recipient_id"] = user_to.pk
+                    if model is OutboundMessage:  # its key names the suggestion: one message per item and kind
+                        overrides["idempotency_key"] = ":".join(
+                            str(new.pk) if part == str(template.suggestion.pk) else part
+                            for part in row.idempotency_key.split(":"))
                     dates = self._workday_dates(model, row, new._copy_delta) if model in WORKDAY_DATES else None
                     rows.append(self._copy_row(row, new._copy_delta, swaps=swaps_of[new.pk], dates=dates,
                                                overrides=overrides))
             model.objects.bulk_create(rows, batch_size=500)
         return made
+
+    def _deputy_accounts(self, pending) -> dict:
+        """Deputy id -> their account, for the templates' and copies' receiving deputies."""
+        from django.contrib.auth import get_user_model
+
+        ids = {c.deputy_id for _t, c, _n in pending if c.deputy_id is not None}
+        ids |= {t.rows[SuggestionDeputy][0].deputy_id for t, _c, _n in pending if t.rows[SuggestionDeputy]}
+        users = {u.pk: u for u in get_user_model().objects.filter(deputy__pk__in=ids)}
+        return {d: users[u] for d, u in Deputy.objects.filter(pk__in=ids, user__isnull=False).values_list("pk", "user_id")}

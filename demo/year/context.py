@@ -11,6 +11,8 @@ from django.contrib.auth import get_user_model
 
 from demo.clock import SimulatedClock, local_moment
 from demo.network import COUNTY_CODE
+from suggestions.conf import route_unit_levels
+from suggestions.models import Route
 
 from .catalogue import ON_SPOT_NOTES
 
@@ -59,15 +61,17 @@ class DemoYear:
                 "active_deputies": self.scaled(ACTIVE_DEPUTIES, 3)}
 
     def deputy_at(self, station):
-        """A deputy grouped into `station` (or its parent station) who has no login: the
-        receiving deputy of an opinion brought there."""
+        """A deputy grouped into `station` (or its parent station), not the demo's own deputy
+        login: the receiving deputy of an opinion brought there (setup gave each an account)."""
         if self._deputies is None:
             self._deputies = {}
+            demo_login = self.users.get("deputy")
             for person in self.city.people:
-                if person.deputy.user_id is None:
+                if demo_login is None or person.deputy.user_id != demo_login.pk:
                     for s in person.stations:
                         self._deputies.setdefault(s.pk, []).append(person.deputy)
-            self._anyone = [p.deputy for p in self.city.people if p.deputy.user_id is None]
+            self._anyone = [p.deputy for p in self.city.people
+                            if demo_login is None or p.deputy.user_id != demo_login.pk]
         pool = self._deputies.get(station.pk) or self._deputies.get(station.parent_id) or self._anyone
         return self.city.rng.choice(pool) if pool else None
 
@@ -88,6 +92,16 @@ class DemoYear:
             if name in self.units:
                 return self.units[name]
         return self.category_unit[category]
+
+    @staticmethod
+    def route_for(unit) -> str:
+        """The class (五分类) an item handed to `unit` is given at intake, by the rule at 交办
+        (setting ROUTE_UNIT_LEVELS): a township's or village's unit 基层受理, a county's or
+        city's department 区级联动."""
+        for route in (Route.GRASSROOTS, Route.TOWNSHIP, Route.DISTRICT):
+            if unit.region.level in (route_unit_levels(route) or ()):
+                return route
+        return Route.DISTRICT
 
     def officer_of(self, unit):
         return self.officers[unit.pk]

@@ -58,22 +58,25 @@ def run_path(year, path: str, opinion: Opinion):
     def at(days: int, hour: int, minute: int = 0):
         clock.at(local_moment(day + datetime.timedelta(days=days), hour, minute))
 
+    on_spot = path.startswith("on_spot")
+    route = Route.ON_SPOT if on_spot else year.route_for(opinion.unit)
     at(0, 9, 30)
     suggestion = intake.suggestion_submit(
         kind=SuggestionKind.OPINION, title=opinion.title, content=opinion.content, region=opinion.region,
         by=staff, category=opinion.category, station=opinion.station,
         submitter_name=opinion.submitter_name, submitter_phone=opinion.submitter_phone,
         deputies=[opinion.deputy] if opinion.deputy is not None else [], reception=opinion.reception,
+        route_proposal=route,
     )
     if path == "submitted":
         return suggestion
     if path == "declined":
         at(1, 10)
         return intake.suggestion_decline(suggestion=suggestion, by=staff, reason=DECLINE_REASON)
-    if path.startswith("on_spot"):
+    if on_spot:  # 代表即办: the receiving deputy settles it in their own name
         at(0, 11)
         suggestion = intake.suggestion_resolve_on_spot(
-            suggestion=suggestion, by=staff, note=year.rng_choice_on_spot(), result=opinion.result)
+            suggestion=suggestion, by=opinion.deputy.user, note=year.rng_choice_on_spot(), result=opinion.result)
         if path == "on_spot_closed":
             at(12, 17)
             return closing.suggestion_close(suggestion=suggestion, by=staff, note="代表即办，群众未再评价。")
@@ -86,7 +89,7 @@ def run_path(year, path: str, opinion: Opinion):
     suggestion = intake.suggestion_accept(suggestion=suggestion, by=staff)
     at(2, 10)
     suggestion = handling.suggestion_assign(
-        suggestion=suggestion, by=staff, route=Route.GRASSROOTS, lead_unit=opinion.unit)
+        suggestion=suggestion, by=staff, route=route, lead_unit=opinion.unit)
     lead = suggestion.assignments.get()
     officer = year.officer_of(opinion.unit)
     at(3, 9)

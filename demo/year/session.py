@@ -29,9 +29,11 @@ def build_session(year) -> None:
     city = year.city
     opened = session_day(year)
     staff, leader = year.users["staff"], year.users.get("leader")
-    city_deputies = [p.deputy for p in city.people if "city" in p.levels and p.deputy.user_id is None]
+    login = year.users.get("deputy")
+    others = [p for p in city.people if login is None or p.deputy.user_id != login.pk]  # not the demo login
+    city_deputies = [p.deputy for p in others if "city" in p.levels]
     if len(city_deputies) < 3:
-        city_deputies = [p.deputy for p in city.people if p.deputy.user_id is None]
+        city_deputies = [p.deputy for p in others]
     count, key = year.targets["in_session"], year.targets["key_supervised"]
     year.session_suggestions = []
     for index in range(count):
@@ -53,7 +55,7 @@ def build_session(year) -> None:
         suggestion = intake.suggestion_submit(
             kind=SuggestionKind.DEPUTY_SUGGESTION, title=f"关于{title}的建议",
             content=f"{text}建议市政府统筹研究，列入年度重点工作。", region=year.city.city, by=staff,
-            category=category, deputies=deputies, session=Session.IN_SESSION,
+            category=category, deputies=deputies, session=Session.IN_SESSION, route_proposal=year.route_for(unit),
         )
         year.session_suggestions.append(suggestion)
         if not at(10, 9):

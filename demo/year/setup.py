@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
-from deputies.models import Gender
+from deputies.models import Deputy, Gender
 from liaison.models import Role
 from suggestions.models import Category, Unit
 
@@ -47,3 +47,18 @@ def build_officers(year) -> None:
     )
     for unit in units:
         year.officers[unit.pk] = User.objects.filter(units=unit).order_by("pk").first()
+    _deputy_accounts(year, unusable)
+
+
+def _deputy_accounts(year, unusable: str) -> None:
+    """Every deputy has an account (no password: not demo logins), so the receiving deputy
+    settles an opinion on the spot (代表即办) and answers co-sign requests in their own name."""
+    User = get_user_model()
+    people = [p for p in year.city.people if p.deputy.user_id is None]
+    users = [User(username=f"deputy{p.deputy.pk:05d}", password=unusable, role=Role.DEPUTY,
+                  region_id=p.home.pk, name=p.deputy.name,
+                  phone=p.deputy.phone or "") for p in people]
+    User.objects.bulk_create(users, batch_size=1000)
+    for person, user in zip(people, users, strict=True):
+        person.deputy.user_id = user.pk
+    Deputy.objects.bulk_update([p.deputy for p in people], ["user"], batch_size=1000)

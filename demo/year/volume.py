@@ -38,7 +38,8 @@ def _path_for(city, fed_back: bool, age: int) -> str:
 
 def cohort_counts(year) -> dict:
     """Collected and fed back so far in the demo year, as the statistics count them."""
-    made = cohort(region=year.city.city.code, start=year.start, end=year.today)
+    # A deputy's suggestion converted from an opinion (转为闭会建议) is not collected again.
+    made = cohort(region=year.city.city.code, start=year.start, end=year.today).filter(converted_from__isnull=True)
     return {"collected": made.count(), "fed_back": made.filter(fed_back_at__isnull=False).count()}
 
 

@@ -83,6 +83,8 @@ def _rows(suggestion: Suggestion) -> dict:
         values = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields if f.name not in ignore}
         if hasattr(row, "assignment_id"):
             values["assignment"] = assignments.get(row.assignment_id)
+        if "idempotency_key" in values:  # names the suggestion by its id
+            values["idempotency_key"] = values["idempotency_key"].replace(f":{suggestion.pk}", ":<id>")
         return _without(values, suggestion.code)
 
     found = {"suggestion": plain(Suggestion.objects.get(pk=suggestion.pk))}
@@ -110,8 +112,8 @@ def test_a_copied_opinion_is_the_rows_the_services_write(small_city, path):
     category = Category.objects.get(name="交通出行")
     stations = [s for s in small_city_stations() if not s.region_id.startswith("140403")]
     first, second = stations[0], stations[1]
-    deputies = list(Deputy.objects.filter(user__isnull=True, memberships__station=second)[:2]) or \
-        list(Deputy.objects.filter(user__isnull=True)[:2])
+    others = Deputy.objects.exclude(user__username="deputy").filter(user__isnull=False)  # not the demo login
+    deputies = list(others.filter(memberships__station=second)[:2]) or list(others[:2])
 
     def opinion(day, station, title, deputy):
         return Opinion(day=day, title=title, content=f"{station.region.name}：{title}", region=station.region,
@@ -158,3 +160,70 @@ def test_reception_records_count_the_opinions_raised_there(small_city):
     in_year = Suggestion.objects.filter(created_at__date__gte=year_start(TODAY))
     assert claimed == in_year.filter(reception__isnull=False).count() > in_year.count() * 0.9
     assert in_year.filter(reception__isnull=False, source="reception").count() == claimed
+
+
+def test_the_year_holds_what_the_merged_features_bring(small_city):
+    from deputies.models import ActivityStatus, ContactRecord, DutyActivity, DutyReport
+    from suggestions.models import (
+        Action,
+        AnswerTemplate,
+        Assignment,
+        Consent,
+        Evaluation,
+        Event,
+        Feedback,
+        FollowUp,
+        Route,
+        SupervisionBundle,
+        Term,
+    )
+
+    in_year = Suggestion.objects.filter(created_at__date__gte=year_start(TODAY))
+    # 五分类 at intake, consistent with where the item went.
+    assert not in_year.filter(route_proposal="").exclude(converted_from__isnull=False).exists()
+    assigned = in_year.filter(route__in=[Route.GRASSROOTS, Route.TOWNSHIP, Route.DISTRICT])
+    assert assigned.exists()
+    for s in assigned.exclude(route_proposal__in=[Route.ESCALATE, Route.ON_SPOT]).only("route", "route_proposal"):
+        assert s.route_proposal == s.route
+    # 代表即办 by the receiving deputy; 转报上级 to the city, the default target.
+    on_spot = Event.objects.filter(action=Action.RESOLVE_ON_SPOT).select_related("actor")
+    assert on_spot.exists() and all(e.actor.role == "deputy" and e.data.get("by_deputy") for e in on_spot)
+    assert set(in_year.filter(escalated_to__isnull=False).values_list("escalated_to", flat=True)) == {"1404"}
+    # The voters' ratings by tracking code, some 不满意 sent back.
+    by_voters = Evaluation.objects.filter(deputy__isnull=True, by__isnull=True)
+    assert by_voters.count() >= 6 and by_voters.filter(rating=Rating.UNSATISFIED).exists()
+    assert Event.objects.filter(action=Action.REHANDLE).exists()
+    # 附议: confirmed co-signers, and one request still waiting (the demo deputy's).
+    from suggestions.models import SuggestionDeputy
+
+    assert SuggestionDeputy.objects.filter(consent=Consent.ASKED).count() == 1
+    assert SuggestionDeputy.objects.get(consent=Consent.ASKED).deputy.user.username == "deputy"
+    assert Event.objects.filter(action=Action.COSIGN).count() >= 2
+    # 打捆督办, 延期 approved / refused / waiting.
+    assert SupervisionBundle.objects.exists()
+    assert Suggestion.objects.filter(bundle__isnull=False).count() >= 2
+    assert Assignment.objects.filter(extension_approved=True).exists()
+    assert Assignment.objects.filter(extension_approved=False).exists()
+    assert Assignment.objects.filter(extension_requested_at__isnull=False, extension_decided_at__isnull=True).exists()
+    # 回头看 done, overdue and due; a 销号; feedback by a unit's officer; 公示 from the preview.
+    assert FollowUp.objects.filter(done_at__isnull=False).exists()
+    assert FollowUp.objects.filter(done_at__isnull=True, review_on__lt=TODAY).exists()
+    assert FollowUp.objects.filter(done_at__isnull=True, review_on__gte=TODAY).exists()
+    assert Suggestion.objects.filter(signed_off_at__isnull=False, status=Status.CLOSED).exists()
+    assert Feedback.objects.filter(by__role="unit_officer").exists()
+    assert not Suggestion.objects.filter(is_public=True, public_title="").exists()
+    # The deputies' own records, the term and the answer templates.
+    statuses = set(DutyActivity.objects.values_list("status", flat=True))
+    assert statuses >= {ActivityStatus.PENDING, ActivityStatus.CONFIRMED, ActivityStatus.RETURNED}
+    assert DutyReport.objects.exists()
+    assert set(ContactRecord.objects.values_list("kind", flat=True)) == {"deputy_voters", "committee_deputy"}
+    term = Term.objects.get(region_id="1404")
+    assert term.name == "长治市第十五届" and term.start_on <= TODAY <= term.end_on
+    assert AnswerTemplate.objects.filter(unit__isnull=False).count() >= 3
+    assert AnswerTemplate.objects.filter(region_id="1404").exists()
+    # The voters' texts of the year were sent; none is older than a day and still waiting.
+    from suggestions.models import OutboundMessage
+
+    assert OutboundMessage.objects.filter(state="sent", kind="receipt").exists()
+    assert not OutboundMessage.objects.filter(state="pending", created_at__date__lt=TODAY - datetime.timedelta(days=1))\
+        .exists()

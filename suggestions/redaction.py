@@ -50,10 +50,15 @@ def _digits_masked(value: str) -> str:
     return re.sub(r"[0-9０-９一二三四五六七八九十百零〇]", MASK, value)
 
 
+# Full-width digits, plus and minus (１３９…, typed on a Chinese keyboard) read as ASCII, so a
+# number written with them is found like any other. Chinese punctuation is left as it is.
+_HALF_WIDTH = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)}, "＋": "+", "－": "-"})
+
+
 def redact(text: str, *, names: Iterable[str] = ()) -> Redacted:
     """`text` with the personal data it detects masked; `names` (the submitter's) wherever they appear."""
     found: list[str] = []
-    text = text or ""
+    text = (text or "").translate(_HALF_WIDTH)
 
     def count(kind, replacement):
         def replace(match):

@@ -280,7 +280,12 @@ def _is_opinion(suggestion: Suggestion) -> bool:
     return suggestion.kind == SuggestionKind.OPINION
 
 
+def _fed_back_if_replied(suggestion: Suggestion) -> bool:
+    return suggestion.status != S.REPLIED or suggestion.fed_back_at is not None
+
+
 GUARDS = {
+    Action.PUBLISH: (_fed_back_if_replied, _("已答复的事项须先把结果反馈提出人，才能公示。")),
     Action.REOPEN: (_settled_on_spot, _("只有代表即办的事项可以撤销即办、退回受理。")),
     Action.CONVERT: (_is_opinion, _("只有群众意见可以转为闭会建议。")),
 }

@@ -31,7 +31,7 @@ from suggestions.models import (
     SuggestionKind,
 )
 from suggestions.notify import notify
-from suggestions.redaction import publish_preview
+from suggestions.redaction import publish_preview, redact
 from suggestions.selectors import responsible_staff, unit_officers
 
 from .events import _link, _lock, _required_text, _set_status, _today, event_record
@@ -189,17 +189,17 @@ def suggestion_publish(
 ) -> Suggestion:
     """公示: the item becomes public under `public_title` and `public_content` — what staff
     checked on the preview (suggestions/redaction.py masks the personal data it detects; left
-    empty, the masked preview itself is published). Allowed once closed, or once replied and
-    fed back (抚州)."""
+    empty, the masked preview itself is published). What staff send is masked again, so a
+    phone number typed into the edited text never goes public. Allowed once closed, or once
+    replied and fed back (抚州: the workflow's guard)."""
     suggestion = _lock(suggestion)
     workflow.require(suggestion, Action.PUBLISH, by)
     if suggestion.is_public:
         raise workflow.InvalidTransition(_("该事项已公示。"))
-    if suggestion.status == S.REPLIED and suggestion.fed_back_at is None:
-        raise workflow.InvalidTransition(_("已答复的事项须先把结果反馈提出人，才能公示。"))
     preview = publish_preview(suggestion)
-    title = clean_text(public_title or "").strip() or preview.title
-    content = clean_text(public_content or "").strip() or preview.content
+    names = [suggestion.submitter_name]
+    title = redact(clean_text(public_title or "").strip(), names=names).text or preview.title
+    content = redact(clean_text(public_content or "").strip(), names=names).text or preview.content
     suggestion.public_title = title[:200]
     suggestion.public_content = content
     suggestion.is_public = True

@@ -5,6 +5,7 @@ import pytest
 from django.http import QueryDict
 from rest_framework import serializers
 
+from liaison.api.strict import MAX_RELATED_IDS
 from liaison.models import Role
 from stations.models import Station
 from tests.factories import StationFactory, UserFactory
@@ -30,6 +31,13 @@ def test_json_values_of_the_wrong_type_are_refused(db, data, field):
     serializer = Sample(data=data)
     assert not serializer.is_valid()
     assert field in serializer.errors
+
+
+def test_a_list_of_too_many_ids_is_refused_before_any_is_looked_up(db, django_assert_num_queries):
+    serializer = Sample(data={"name": "站", "stations": list(range(1, MAX_RELATED_IDS + 2))})
+    with django_assert_num_queries(0):
+        assert not serializer.is_valid()
+    assert serializer.errors["stations"][0].code == "max_length"
 
 
 def test_json_values_of_the_right_type_pass(db):

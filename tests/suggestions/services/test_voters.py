@@ -29,7 +29,7 @@ from suggestions.services.voters import (
     voter_rate,
     voter_unsatisfied,
 )
-from suggestions.workflow import ActionNotPermitted, InvalidTransition
+from suggestions.workflow import ActionNotPermitted, InvalidTransition, allowed_actions
 
 
 def replied(world, **kwargs):
@@ -179,6 +179,21 @@ def test_publish_takes_the_text_staff_checked(world):
     assert (suggestion.public_title, suggestion.public_content) == ("路灯不亮", "某小区门口路灯不亮，已修复。")
     with pytest.raises(InvalidTransition):
         suggestion_publish(suggestion=suggestion, by=world.staff)
+
+
+def test_personal_data_in_the_text_staff_send_is_masked_too(world):
+    suggestion = world.drive(world.submit(), Status.CLOSED)
+    suggestion = suggestion_publish(suggestion=suggestion, by=world.staff, public_title="积水问题",
+                                    public_content="孙先生（１３６１２３４９８７６）反映积水，已解决")
+    assert suggestion.public_content == "*先生（***********）反映积水，已解决"
+
+
+def test_publish_is_not_offered_for_a_replied_item_not_yet_fed_back(world):
+    suggestion = replied(world)
+    assert Action.PUBLISH not in allowed_actions(suggestion, world.staff)
+    suggestion_feedback(suggestion=suggestion, by=world.staff, channel="phone", note="已电话告知")
+    suggestion.refresh_from_db()
+    assert Action.PUBLISH in allowed_actions(suggestion, world.staff)
 
 
 def test_publish_is_refused_to_others(world):

@@ -28,15 +28,18 @@ seed: migrate
 # (LIAISON_ROOT_REGION, 1404 unless set; set it empty for the whole country).
 run: seed
 	@$(BIN)/python manage.py demo_logins --url http://$(HOST):$(PORT)/
-	LIAISON_ROOT_REGION=$${LIAISON_ROOT_REGION-1404} $(BIN)/python -m config.serve --host $(HOST) --port $(PORT)
+	LIAISON_ROOT_REGION=$${LIAISON_ROOT_REGION-1404} LIAISON_PUBLIC_BASE_URL=$${LIAISON_PUBLIC_BASE_URL-http://$(HOST):$(PORT)} \
+	$(BIN)/python -m config.serve --host $(HOST) --port $(PORT)
 
 # The same with Django's development server, which reloads on every code change.
 dev: seed
 	@$(BIN)/python manage.py demo_logins --url http://$(HOST):$(PORT)/
-	@trap 'kill 0' INT TERM EXIT; \
+	@export LIAISON_ROOT_REGION=$${LIAISON_ROOT_REGION-1404} \
+	  LIAISON_PUBLIC_BASE_URL=$${LIAISON_PUBLIC_BASE_URL-http://$(HOST):$(PORT)}; \
+	trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \
 	$(BIN)/celery -A config beat --loglevel=INFO & \
-	LIAISON_ROOT_REGION=$${LIAISON_ROOT_REGION-1404} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -51,7 +51,8 @@ def routed(path: str) -> bool:
 # --- deployment checks ---------------------------------------------------------------------------
 def production_env(**extra: str) -> dict[str, str]:
     key = "".join(secrets.choice(string.ascii_letters + string.digits + "!@#%^&*(-_=+)") for _ in range(50))
-    env = stack.django_env(DJANGO_ENV="production", DJANGO_SECRET_KEY=key, DJANGO_ALLOWED_HOSTS="example.gov.cn")
+    env = stack.django_env(DJANGO_ENV="production", DJANGO_SECRET_KEY=key, DJANGO_ALLOWED_HOSTS="example.gov.cn",
+                           LIAISON_PUBLIC_BASE_URL="https://example.gov.cn")
     env.pop("DJANGO_DEBUG", None)
     # A development-only escape hatch (the browser tests set it while Playwright runs) that
     # check --deploy rightly refuses: a deployment never has it.

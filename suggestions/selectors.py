@@ -482,5 +482,10 @@ def visible_suggestions(*, user) -> QuerySet:
 
 
 def active_leaders(*, user) -> QuerySet:
-    # The service checks that the leader's region covers the suggestion's.
-    return User.objects.filter(role=Role.LEADER, is_active=True)
+    """Leaders a user may name (领衔督办人): those of their own region, above it or under it; an
+    account elsewhere is "not found", as any object out of scope. The service still checks that
+    the leader's region covers the suggestion's."""
+    leaders = User.objects.filter(role=Role.LEADER, is_active=True)
+    if user.is_superuser or not user.region_id:
+        return leaders  # no region: not staff, so the step itself is refused (403)
+    return leaders.filter(Q(region_id__in=lineage(user.region_id)) | within(user.region_id))

@@ -95,6 +95,17 @@ def test_bundling_refuses_a_single_item_an_unassigned_one_and_a_missing_leader(w
     assert not SupervisionBundle.objects.exists()
 
 
+def test_a_leader_of_another_county_is_not_found_like_any_account_out_of_scope(world, api_for):
+    items = [s.pk for s in _handling(world, 2)]
+    answers = [
+        api_for(world.staff).post(f"{API}/bundles/", {"title": "打捆", "suggestions": items, "leader": leader},
+                                  format="json").json()["errors"]["leader"]
+        for leader in (world.other_leader.pk, world.other_staff.pk, 999_999)
+    ]
+    assert all(answer[0].startswith("对象不存在或不在您的管辖范围内") for answer in answers)  # nothing tells them apart
+    assert not SupervisionBundle.objects.exists()
+
+
 def test_bundling_is_refused_to_units_deputies_and_foreign_staff(world, api_for):
     items = _handling(world, 2)
     body = {"title": "打捆", "suggestions": [s.pk for s in items], "leader": world.leader.pk}

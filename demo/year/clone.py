@@ -59,7 +59,7 @@ WORKDAY_DATES = {Assignment: ("deadline",), FollowUp: ("review_on",)}
 
 
 class UnexpectedRows(Exception):
-    pass
+    """A template suggestion has rows the copy does not know how to copy (see COPIED)."""
 
 
 @dataclass

@@ -177,7 +177,7 @@ class _Gateway(http.server.BaseHTTPRequestHandler):
         self.end_headers()
 
     def log_message(self, *args):
-        pass
+        """Quiet: the gateway's access log would only clutter the test output."""
 
 
 @pytest.fixture

@@ -10,10 +10,6 @@ from django.db import transaction
 from suggestions.similar import lead_units_eval
 
 
-class _Rollback(Exception):
-    pass
-
-
 class Command(BaseCommand):
     help = "Top-3 accuracy of the suggested lead unit on held-out history."
 
@@ -23,15 +19,12 @@ class Command(BaseCommand):
         parser.add_argument("--synthetic", type=int, default=0, help="write N synthetic items first (rolled back)")
 
     def handle(self, *args, holdout, region, synthetic, **options):
-        try:
-            with transaction.atomic():
-                if synthetic:
-                    lead_units_eval.synthetic_history(synthetic)
-                    region = region or lead_units_eval.evaluation.SCRATCH_PROVINCE
-                result = lead_units_eval.measure(holdout=holdout, region_prefix=region)
-                raise _Rollback
-        except _Rollback:
-            pass
+        with transaction.atomic():
+            if synthetic:
+                lead_units_eval.synthetic_history(synthetic)
+                region = region or lead_units_eval.evaluation.SCRATCH_PROVINCE
+            result = lead_units_eval.measure(holdout=holdout, region_prefix=region)
+            transaction.set_rollback(True)  # a synthetic history is not kept
         self.stdout.write(
             f"held out {result.held_out}: top-1 {result.rate(result.top1):.3f}, top-3 {result.rate(result.top3):.3f}; "
             f"category-only baseline top-3 {result.rate(result.baseline_top3):.3f}"

@@ -37,7 +37,8 @@ dev: seed
 	@export LIAISON_ROOT_REGION=$${LIAISON_ROOT_REGION-1404} \
 	  LIAISON_PUBLIC_BASE_URL=$${LIAISON_PUBLIC_BASE_URL-http://$(HOST):$(PORT)}; \
 	trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \
+	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 \
+	  -Q celery,reminders,notifications,statistics,exports,imports & \
 	$(BIN)/celery -A config beat --loglevel=INFO & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

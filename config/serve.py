@@ -1,7 +1,8 @@
 """`python -m config.serve`: the whole system on this machine, as `make run` starts it.
 
 gunicorn serves the WSGI app (gthread workers: processes from the cores, a few threads each),
-with a Celery worker and beat beside it; Ctrl-C (or SIGTERM) stops all three, and when one
+with a Celery worker (consuming every queue: reminders, notifications, statistics, exports,
+imports and the default) and beat beside it; Ctrl-C (or SIGTERM) stops all three, and when one
 of them dies the others are stopped too. The same on the embedded defaults (SQLite in WAL mode
 with a busy timeout, the filesystem broker) and on PostgreSQL and Redis when DATABASE_URL and
 REDIS_URL say so. `make dev` keeps Django's auto-reloading development server instead.
@@ -33,6 +34,14 @@ def default_workers(cores: int | None = None) -> int:
     return min(2 * cores + 1, 8)
 
 
+def celery_queues() -> tuple[str, ...]:
+    """Every queue of the project (settings.LIAISON_CELERY_QUEUES): this one worker takes them all."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.conf import settings
+
+    return tuple(settings.LIAISON_CELERY_QUEUES)
+
+
 def commands(args) -> list[tuple[str, list[str]]]:
     python = sys.executable
     workers = args.workers or int(os.environ.get("LIAISON_WEB_WORKERS") or default_workers())
@@ -49,7 +58,7 @@ def commands(args) -> list[tuple[str, list[str]]]:
     processes = [("web", web)]
     if not args.no_worker:
         processes.append(("worker", [python, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO",
-                                     "--concurrency=2"]))
+                                     "--concurrency=2", "-Q", ",".join(celery_queues())]))
     if not args.no_beat:
         processes.append(("beat", [python, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO"]))
     return processes

@@ -13,6 +13,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("LIAISON_VAR_DIR", BASE_DIR / "var"))
@@ -110,20 +111,68 @@ TEMPLATES = [
 
 # --- database -------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The web server, the worker and beat share one file: WAL lets readers and a writer
-    # work at once, IMMEDIATE transactions make writers queue instead of failing.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # PostgreSQL's JIT compiles plans for big estimated costs; on our short list queries it
-    # costs more than it saves (measured: +200 ms on a 13 ms page, docs/benchmarks.md "Scale").
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# A PostgreSQL streaming replica of that database (same URL form): reads that may lag a second
+# (statistics, exports, public pages, large lists: LIAISON_REPLICA_VIEWS) go there through
+# liaison.db.ReplicaRouter; writes, and a client's reads for LIAISON_REPLICA_STICKY_SECONDS
+# after it wrote, stay on the primary. Unset: no `replica` alias, every query on `default`.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+# `transaction`: the URLs point at PgBouncer in transaction pooling mode (docs/scaling.md).
+# A server connection is lent for one transaction at a time, so nothing may outlive one:
+# no server-side cursors (Django's `.iterator()` fetches in chunks client-side instead), no
+# prepared statements, no `options` startup parameter (PgBouncer refuses it: set jit=off on
+# the database instead, `ALTER DATABASE … SET jit = off`).
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "").strip().lower()
+if DATABASE_POOLER not in ("", "transaction"):
+    raise ImproperlyConfigured("DATABASE_POOLER must be empty or 'transaction'")
+
+
+def database(url: str) -> dict:
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # The web server, the worker and beat share one file: WAL lets readers and a writer
+        # work at once, IMMEDIATE transactions make writers queue instead of failing.
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    elif config["ENGINE"] == "django.db.backends.postgresql" and DATABASE_POOLER == "transaction":
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+        config.setdefault("OPTIONS", {})["prepare_threshold"] = None
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # PostgreSQL's JIT compiles plans for big estimated costs; on our short list queries it
+        # costs more than it saves (measured: +200 ms on a 13 ms page, docs/benchmarks.md "Scale").
+        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    return config
+
+
+DATABASES = {"default": database(DATABASE_URL)}
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database(DATABASE_REPLICA_URL)
+    # Test runs with a replica configured use the test database for both aliases.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["liaison.db.ReplicaRouter"]
+    # Before the session and the user are loaded: it sees every query of the request.
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+                      "liaison.db.ReplicaRoutingMiddleware")
+# The views whose GETs may read from the replica (URL names, fnmatch patterns): figures a
+# second old are as good as live ones there, and they are what costs the most to read.
+LIAISON_REPLICA_VIEWS = [
+    "stats:*",  # the statistics pages, the books and their xlsx exports
+    "api:stats-summary", "api:deputy-record", "deputies:duty_record", "deputies:my_books",
+    "suggestions:feedback_sheet_pdf", "stations:card_pdf", "stations:schedule_pdf", "deputies:card_pdf",
+    # public pages: home, station finder, deputy and station pages, 公示, tracking (the voter who
+    # just submitted reads from the primary: the sticky window below)
+    "home", "stations:find", "stations:detail", "stations:schedule", "stations:qr", "deputies:detail",
+    "deputies:qr", "suggestions:published", "suggestions:track", "suggestions:track_detail",
+    "suggestions:track_qr", "api:public-track", "api:public-similar",
+    # large lists
+    "api:*-list", "suggestions:worklist", "suggestions:inbox", "suggestions:mine",
+]
+# After a client writes, its reads stay on the primary this long (replication lag is normally
+# well under a second; this is the margin).
+LIAISON_REPLICA_STICKY_SECONDS = int(os.environ.get("LIAISON_REPLICA_STICKY_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "liaison.User"
@@ -203,6 +252,21 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Queues, so that workers can be split by kind of work and run on other machines (docs/scaling.md):
+# `celery -A config worker -Q reminders,notifications` on one, `-Q statistics,exports,imports` on
+# another. `make run`/`make dev` start one worker that consumes them all (config/serve.py).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+LIAISON_CELERY_QUEUES = ("celery", "reminders", "notifications", "statistics", "exports", "imports")
+CELERY_TASK_QUEUES = [Queue(name) for name in LIAISON_CELERY_QUEUES]
+CELERY_TASK_ROUTES = {
+    "suggestions.tasks.send_reminders": {"queue": "reminders"},
+    "suggestions.tasks.deliver_notifications": {"queue": "notifications"},
+    "suggestions.tasks.deliver_outbox": {"queue": "notifications"},
+    "suggestions.tasks.build_stats_nightly": {"queue": "statistics"},
+    "suggestions.tasks.email_stats_workbooks": {"queue": "statistics"},
+    "suggestions.tasks.build_stats_workbook": {"queue": "exports"},
+    "liaison.tasks.run_import": {"queue": "imports"},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
 # Deadline reminders: the sweep is idempotent (a unique constraint), so running it every hour

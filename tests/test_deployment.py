@@ -89,7 +89,7 @@ def compose(name: str) -> dict:
 def test_compose_production_seeds_no_demo_and_needs_a_secret_and_production_mode():
     base, production = compose("docker-compose.yml"), compose("docker-compose.prod.yml")
     assert "seed_demo" not in production["services"]["web"]["command"]
-    for service in ("web", "worker", "beat"):
+    for service in ("web", "worker", "worker-reports", "beat"):
         # `docker compose -f docker-compose.yml -f docker-compose.prod.yml`: the override's
         # variables replace the base's one by one.
         environment = {**base["services"][service]["environment"], **production["services"][service]["environment"]}
@@ -104,3 +104,19 @@ def test_compose_demo_is_development_mode_only():
     web = compose("docker-compose.yml")["services"]["web"]
     assert "seed_demo" in web["command"]
     assert web["environment"]["DJANGO_ENV"] == "development"
+
+
+def test_compose_workers_together_consume_every_queue_each_once():
+    """Each queue group is a service of its own (scaled with `--scale worker=N`); together they
+    take every queue tasks are routed to, and no queue is left without a worker."""
+    from django.conf import settings
+
+    services = compose("docker-compose.yml")["services"]
+    consumed = []
+    for name, service in services.items():
+        command = service.get("command", "")
+        if isinstance(command, str) and " worker " in command:
+            consumed += command.split(" -Q ")[1].split()[0].split(",")
+    assert sorted(consumed) == sorted(settings.LIAISON_CELERY_QUEUES)
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    assert routed <= set(consumed)

@@ -195,6 +195,10 @@ class Gunicorn:
         stop_process(self.process)
 
 
+#: every queue of the project (settings.LIAISON_CELERY_QUEUES), as `make run`'s worker consumes them
+ALL_QUEUES = "celery,reminders,notifications,statistics,exports,imports"
+
+
 class CeleryWorker:
     """`celery -A config worker` (solo pool: the task runs in this very process, so SIGKILL
     kills it mid-task). `redeliver_after`: seconds after which Redis hands a task whose worker
@@ -202,7 +206,7 @@ class CeleryWorker:
     default of an hour, and the hourly beat sweep covers the gap as well)."""
 
     def __init__(self, env: dict[str, str], workdir: Path, *, name: str, redeliver_after: int | None = None,
-                 queues: str = "celery"):
+                 queues: str = ALL_QUEUES):
         self.env = env
         self.log = workdir / f"worker-{name}.log"
         self.name = name

@@ -135,7 +135,8 @@ class PrivatePostgres:
             os.chmod(self.root, 0o700)
 
     def _run(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
-        command = [str(self.bindir / args[0]), *args[1:]]
+        program = self.bindir / args[0]
+        command = [str(program) if program.exists() else args[0], *args[1:]]
         if self.as_root:
             command = ["runuser", "-u", "postgres", "--", *command]
         return subprocess.run(command, check=check, capture_output=True, text=True, timeout=timeout, cwd=self.root)
@@ -147,10 +148,16 @@ class PrivatePostgres:
         self._run("initdb", "-D", str(self.datadir), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                   "--locale=C.UTF-8", "--no-sync")
 
-    def start(self) -> None:
+    def start(self, **settings: str) -> None:
+        """`settings`: more server settings (`-c name=value`), e.g. log_statement="all"."""
         # No unix socket in /var/run (another cluster's); fsync off: a throwaway cluster.
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{self.root}' -c fsync=off"
+        options += "".join(f" -c {name}={value}" for name, value in settings.items())
         self._run("pg_ctl", "-D", str(self.datadir), "-l", str(self.log), "-o", options, "-w", "-t", "60", "start")
+
+    def allow(self, hba_line: str) -> None:
+        """Append a line to pg_hba.conf (before start, or followed by a reload)."""
+        self._run("sh", "-c", f"echo '{hba_line}' >> '{self.datadir / 'pg_hba.conf'}'")
 
     def stop(self, mode: str = "fast") -> None:
         self._run("pg_ctl", "-D", str(self.datadir), "-m", mode, "-w", "-t", "60", "stop", check=False)
@@ -163,6 +170,39 @@ class PrivatePostgres:
     def destroy(self) -> None:
         self.stop("immediate")
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+class PrivateReplica(PrivatePostgres):
+    """A streaming replica of a `PrivatePostgres`: `pg_basebackup -R` of the running primary (a
+    base backup plus standby.signal and primary_conninfo), started on a port of its own. The
+    primary needs wal_level=replica (PostgreSQL's default) and a `replication` line in pg_hba.conf."""
+
+    def __init__(self, primary: PrivatePostgres):
+        super().__init__(primary.bindir)
+        self.primary = primary
+
+    def init(self) -> None:
+        self._run("pg_basebackup", "-h", "127.0.0.1", "-p", str(self.primary.port), "-U", "postgres",
+                  "-D", str(self.datadir), "-R", "-X", "stream", "-c", "fast", timeout=300)
+
+    def wait_streaming(self, timeout: float = 60) -> None:
+        """Until the primary lists this replica in pg_stat_replication as streaming."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.primary.psql("SELECT state FROM pg_stat_replication").split() == ["streaming"]:
+                return
+            time.sleep(0.2)
+        raise TimeoutError(f"the replica is not streaming after {timeout}s\n{self.log.read_text(errors='replace')[-3000:]}")
+
+    def wait_caught_up(self, timeout: float = 60) -> float:
+        """Until everything the primary has written is replayed here; the seconds it took."""
+        target = self.primary.psql("SELECT pg_current_wal_lsn()").strip()
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if self.psql(f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn").strip() == "t":
+                return time.monotonic() - started
+            time.sleep(0.01)
+        raise TimeoutError(f"the replica did not replay {target} within {timeout}s")
 
 
 # --- the application's processes -----------------------------------------------------------------

@@ -205,6 +205,53 @@ class PrivateReplica(PrivatePostgres):
         raise TimeoutError(f"the replica did not replay {target} within {timeout}s")
 
 
+# --- PgBouncer ------------------------------------------------------------------------------------
+def pgbouncer_binary() -> str | None:
+    return shutil.which("pgbouncer") or next((path for path in ("/usr/sbin/pgbouncer", "/usr/bin/pgbouncer")
+                                              if os.access(path, os.X_OK)), None)
+
+
+class PgBouncer:
+    """PgBouncer in transaction pooling mode on a free loopback port, in front of a PostgreSQL
+    server (trust authentication, every database). A small pool (`pool_size` server connections)
+    makes clients share server connections as they do under load. As root it runs as `postgres`
+    (PgBouncer refuses to run as root)."""
+
+    def __init__(self, *, server_host: str = "127.0.0.1", server_port: int = 5432, pool_size: int = 2):
+        self.binary = pgbouncer_binary()
+        self.port = free_port()
+        self.root = Path(tempfile.mkdtemp(prefix="proof-pgbouncer-"))
+        self.log = self.root / "pgbouncer.log"
+        self.process: subprocess.Popen | None = None
+        (self.root / "userlist.txt").write_text('"postgres" ""\n')
+        (self.root / "pgbouncer.ini").write_text(
+            "[databases]\n"
+            f"* = host={server_host} port={server_port}\n"
+            "[pgbouncer]\n"
+            f"listen_addr = 127.0.0.1\nlisten_port = {self.port}\nunix_socket_dir =\n"
+            f"auth_type = trust\nauth_file = {self.root / 'userlist.txt'}\n"
+            f"pool_mode = transaction\ndefault_pool_size = {pool_size}\nmax_client_conn = 200\n"
+            f"logfile = {self.log}\n"
+        )
+        if os.geteuid() == 0:
+            for path in (self.root, *self.root.iterdir()):
+                shutil.chown(path, "postgres", "postgres")
+
+    def url(self, database: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def start(self) -> None:
+        command = [self.binary, str(self.root / "pgbouncer.ini")]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        wait_for_port(self.port, process=self.process, log=self.log)
+
+    def stop(self) -> None:
+        stop_process(self.process)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
 # --- the application's processes -----------------------------------------------------------------
 class Gunicorn:
     """The WSGI app under gunicorn (sync workers) on a free port."""

@@ -63,10 +63,15 @@ def email_stats_workbooks(day: str) -> dict:
 
 @shared_task(name="suggestions.tasks.build_stats_workbook", acks_late=True)
 def build_stats_workbook(job: str, region: str, day: str, period: str) -> dict:
-    """A large statistics workbook, built in the background while the page shows its progress."""
+    """A large statistics workbook, built in the background while the page shows its progress.
+    It only reads a snapshot of a past day (its progress and file live in the cache): the read
+    replica may serve it when one is configured (liaison/db.py)."""
+    from liaison.db import lag_tolerant
+
     from .stats.workbook import export_job_run
 
-    return export_job_run(job=job, region=region, date=datetime.date.fromisoformat(day), period=period)
+    with lag_tolerant():
+        return export_job_run(job=job, region=region, date=datetime.date.fromisoformat(day), period=period)
 
 
 @shared_task(name="suggestions.tasks.deliver_outbox", acks_late=True)

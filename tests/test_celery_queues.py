@@ -39,3 +39,10 @@ def test_make_runs_worker_consumes_every_queue():
     (worker,) = [command for name, command in serve.commands(args) if name == "worker"]
     queues = worker[worker.index("-Q") + 1].split(",")
     assert sorted(queues) == sorted(settings.LIAISON_CELERY_QUEUES)
+
+
+def test_make_devs_worker_consumes_every_queue():
+    makefile = (serve.BASE_DIR / "Makefile").read_text()
+    dev = makefile[makefile.index("\ndev:"):makefile.index("\ntest:")]
+    queues = dev.split(" -Q ")[1].split()[0].split(",")
+    assert sorted(queues) == sorted(settings.LIAISON_CELERY_QUEUES)

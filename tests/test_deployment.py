@@ -113,7 +113,7 @@ def test_compose_workers_together_consume_every_queue_each_once():
 
     services = compose("docker-compose.yml")["services"]
     consumed = []
-    for name, service in services.items():
+    for service in services.values():
         command = service.get("command", "")
         if isinstance(command, str) and " worker " in command:
             consumed += command.split(" -Q ")[1].split()[0].split(",")

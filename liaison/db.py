@@ -14,6 +14,9 @@ read there only when all of these hold, and to the primary otherwise:
   `Authorization` header (API clients that keep no cookies) that hold its next reads on the
   primary for that long.
 
+When a lag-tolerant page fails on the replica (unreachable, or a query cancelled by a conflict
+with recovery), it is read again from the primary (one retry of the view, which has only read).
+
 Celery tasks, management commands and anything outside a request read from the primary: a
 task that reads what it (or the task before it) just wrote must see it. A task that only reads
 may opt in with `with lag_tolerant():`, and a write inside it still ends that.
@@ -27,13 +30,18 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import hashlib
+import logging
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signing import BadSignature
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
+
+from liaison.middleware import DatabaseUnavailableMiddleware
+
+logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
 PRIMARY = DEFAULT_DB_ALIAS
@@ -170,4 +178,23 @@ class ReplicaRoutingMiddleware:
         match = request.resolver_match
         if view_is_lag_tolerant(match.view_name if match else None) and not wrote_recently(request):
             routing.lag_tolerant = True
+            request._replica_view = (view_func, view_args, view_kwargs)
         return None
+
+    def process_exception(self, request, exception):
+        """A lag-tolerant GET that has only read fails on the replica (down, restarting, a query
+        cancelled by a conflict with recovery): it is read again from the primary rather than
+        answered with the 503 of a database outage."""
+        routing = _routing.get()
+        view = getattr(request, "_replica_view", None)
+        if routing is None or not routing.lag_tolerant or routing.wrote or view is None:
+            return None
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.warning("read replica failed, %s %s read from the primary: %s", request.method, request.path, exception)
+        routing.lag_tolerant = False
+        view_func, view_args, view_kwargs = view
+        try:
+            return view_func(request, *view_args, **view_kwargs)
+        except (OperationalError, InterfaceError) as error:
+            return DatabaseUnavailableMiddleware(self.get_response).process_exception(request, error)

@@ -14,7 +14,7 @@ import time
 import pytest
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
@@ -118,6 +118,60 @@ def test_a_write_inside_a_lag_tolerant_get_sends_the_rest_of_it_to_the_primary(w
     response, _alias = serve(factory.get("/stats/"), writing_view)
     assert seen == [routing.REPLICA, routing.PRIMARY]
     assert routing.STICKY_COOKIE in response.cookies
+
+
+def serve_failing(request, view):
+    """`serve`, with the view's exception handed to the middleware as Django's handler does."""
+
+    def handler(req):
+        req.resolver_match = resolve(req.path)
+        middleware.process_view(req, view, (), {})
+        try:
+            return view(req)
+        except OperationalError as error:
+            answer = middleware.process_exception(req, error)
+            if answer is None:
+                raise
+            return answer
+
+    middleware = routing.ReplicaRoutingMiddleware(handler)
+    return middleware(request)
+
+
+def test_a_page_that_fails_on_the_replica_is_read_again_from_the_primary(with_replica):
+    calls = []
+
+    def view(request):
+        calls.append(routing.read_alias())
+        if calls[-1] == routing.REPLICA:
+            raise OperationalError("connection to the replica refused")
+        return HttpResponse("ok")
+
+    response = serve_failing(factory.get("/stats/"), view)
+    assert response.status_code == 200 and calls == [routing.REPLICA, routing.PRIMARY]
+
+
+def test_with_the_primary_down_as_well_the_page_is_the_outage_503(with_replica):
+    def view(request):
+        raise OperationalError("no database at all")
+
+    response = serve_failing(factory.get("/stats/"), view)
+    assert response.status_code == 503 and response["Retry-After"]
+
+
+def test_a_request_that_wrote_is_not_run_again_after_a_database_error(with_replica):
+    calls = []
+
+    def view(request):
+        calls.append(routing.read_alias())
+        routing.ReplicaRouter().db_for_write(User)
+        raise OperationalError("lock timeout on the primary")
+
+    with pytest.raises(OperationalError):
+        serve_failing(factory.get("/stats/"), view)
+    assert calls == [routing.REPLICA]
+    with pytest.raises(OperationalError):
+        serve_failing(factory.get("/work/suggestions/1/"), view)
 
 
 def test_outside_a_request_reads_go_to_the_primary_unless_a_block_opts_in(with_replica):

@@ -7,7 +7,8 @@ runs under gunicorn with DATABASE_URL=primary and DATABASE_REPLICA_URL=replica. 
 servers' own logs: the statistics pages and a public page are read on the replica, every write
 lands on the primary, and a voter who has just submitted reads the opinion back (from the
 primary) while the replica is paused and cannot have it yet — when another visitor, reading the
-same page from the replica, does not find it.
+same page from the replica, does not find it. With the replica stopped, the same pages are read
+from the primary.
 
 Skipped only when PostgreSQL's server binaries are not installed.
 """
@@ -140,6 +141,13 @@ def test_statistics_and_public_pages_are_read_on_the_replica_writes_and_own_read
         assert stack.Browser(web.base_url).request("GET", f"/track/{code}/")[0] == 404
         replica.psql("SELECT pg_wal_replay_resume()")
         replica.wait_caught_up()
+        assert stack.Browser(web.base_url).request("GET", f"/track/{code}/")[0] == 200
+
+        # The replica goes away: the lag-tolerant pages are read from the primary instead.
+        replica.stop("immediate")
+        for path in ("/stats/", "/api/v1/stats/summary/"):
+            status, _headers, body = staff.request("GET", path)
+            assert status == 200, (path, body[:500])
         assert stack.Browser(web.base_url).request("GET", f"/track/{code}/")[0] == 200
     finally:
         web.stop()

@@ -15,7 +15,8 @@ read there only when all of these hold, and to the primary otherwise:
   primary for that long.
 
 When a lag-tolerant page fails on the replica (unreachable, or a query cancelled by a conflict
-with recovery), it is read again from the primary (one retry of the view, which has only read).
+with recovery), or finds nothing there (404: the row may be a moment old), it is read again from
+the primary (once; the request has only read).
 
 Celery tasks, management commands and anything outside a request read from the primary: a
 task that reads what it (or the task before it) just wrote must see it. A task that only reads
@@ -165,6 +166,13 @@ class ReplicaRoutingMiddleware:
         token = _routing.set(routing)
         try:
             response = self.get_response(request)
+            if routing.lag_tolerant and not routing.wrote and response.status_code == 404:
+                # Not on the replica: perhaps not there yet (written a moment ago by another
+                # client). A GET that has only read is asked once more, of the primary.
+                request.on_primary = True
+                routing.lag_tolerant = False
+                request.__dict__.pop("_cached_user", None)
+                response = self.get_response(request)
         finally:
             _routing.reset(token)
         if routing.wrote or request.method not in SAFE_METHODS:
@@ -173,7 +181,7 @@ class ReplicaRoutingMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         routing = _routing.get()
-        if routing is None or request.method not in SAFE_METHODS:
+        if routing is None or request.method not in SAFE_METHODS or getattr(request, "on_primary", False):
             return None
         match = request.resolver_match
         if view_is_lag_tolerant(match.view_name if match else None) and not wrote_recently(request):

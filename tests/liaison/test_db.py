@@ -174,6 +174,20 @@ def test_a_request_that_wrote_is_not_run_again_after_a_database_error(with_repli
         serve_failing(factory.get("/work/suggestions/1/"), view)
 
 
+def test_a_page_not_found_on_the_replica_is_asked_of_the_primary_once(with_replica):
+    calls = []
+
+    def view(request):
+        calls.append(routing.read_alias())
+        return HttpResponse("nothing", status=404)
+
+    response, _alias = serve(factory.get("/track/ABCDEFGHJK23/"), view)
+    assert response.status_code == 404 and calls == [routing.REPLICA, routing.PRIMARY]
+    calls.clear()
+    serve(factory.get("/work/suggestions/9/"), view)
+    assert calls == [routing.PRIMARY]
+
+
 def test_outside_a_request_reads_go_to_the_primary_unless_a_block_opts_in(with_replica):
     """Celery tasks and commands read their own writes; `lag_tolerant()` opts in until a write."""
     router = routing.ReplicaRouter()

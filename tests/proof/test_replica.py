@@ -5,10 +5,10 @@ replica made from it with `pg_basebackup -R`, streaming; both log every statemen
 and the demo city are written to the primary only and reach the replica by streaming. The app
 runs under gunicorn with DATABASE_URL=primary and DATABASE_REPLICA_URL=replica. Proved from the
 servers' own logs: the statistics pages and a public page are read on the replica, every write
-lands on the primary, and a voter who has just submitted reads the opinion back (from the
-primary) while the replica is paused and cannot have it yet — when another visitor, reading the
-same page from the replica, does not find it. With the replica stopped, the same pages are read
-from the primary.
+lands on the primary, and a voter who has just submitted reads the opinion back from the primary
+alone while the replica is paused and cannot have it yet; another visitor's lookup finds nothing
+on the replica and is answered from the primary; once replay resumes, the replica alone answers.
+With the replica stopped, the same pages are read from the primary.
 
 Skipped only when PostgreSQL's server binaries are not installed.
 """
@@ -134,14 +134,29 @@ def test_statistics_and_public_pages_are_read_on_the_replica_writes_and_own_read
         assert status == 302 and code
         assert primary.psql(f"SELECT count(*) FROM suggestions_suggestion WHERE code = '{code}'",
                             database=DATABASE).strip() == "1"
-        # The voter who wrote reads it back at once; another visitor, reading the (lagging)
-        # replica, does not find it yet.
+        # The voter who wrote reads it back at once, from the primary only.
+        mark("own-track-begin", primary, replica)
         status, _headers, body = voter.request("GET", f"/track/{code}/")
+        mark("own-track-end", primary, replica)
         assert status == 200 and code in body
-        assert stack.Browser(web.base_url).request("GET", f"/track/{code}/")[0] == 404
+        assert code in statements(primary, "own-track-begin", "own-track-end")
+        assert code not in statements(replica, "own-track-begin", "own-track-end")
+        # Another visitor asks the (lagging) replica, does not find it there, and is answered
+        # from the primary.
+        mark("other-track-begin", primary, replica)
+        status, _headers, body = stack.Browser(web.base_url).request("GET", f"/track/{code}/")
+        mark("other-track-end", primary, replica)
+        assert status == 200 and code in body
+        assert code in statements(replica, "other-track-begin", "other-track-end")
+        assert code in statements(primary, "other-track-begin", "other-track-end")
         replica.psql("SELECT pg_wal_replay_resume()")
         replica.wait_caught_up()
+        # Once the replica has it, a visitor's lookup is the replica's alone.
+        mark("late-track-begin", primary, replica)
         assert stack.Browser(web.base_url).request("GET", f"/track/{code}/")[0] == 200
+        mark("late-track-end", primary, replica)
+        assert code in statements(replica, "late-track-begin", "late-track-end")
+        assert code not in statements(primary, "late-track-begin", "late-track-end")
 
         # The replica goes away: the lag-tolerant pages are read from the primary instead.
         replica.stop("immediate")

@@ -156,7 +156,10 @@ def celery_worker_process(transactional_db, tmp_path):
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
-             "-Q", f"{queue},celery", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+             # its own queue for the task sent here, and every queue the tasks it enqueues are
+             # routed to (the sweep's delivery goes to `notifications`)
+             "-Q", ",".join([queue, *django_settings.LIAISON_CELERY_QUEUES]),
+             "--without-gossip", "--without-mingle", "--without-heartbeat"],
             cwd=Path(django_settings.BASE_DIR), env=env, stdout=out, stderr=subprocess.STDOUT,
         )
     try:

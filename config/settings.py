@@ -9,11 +9,12 @@ the secrets to be given. The README has the table of every variable.
 import os
 from pathlib import Path
 
-import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
+
+from config.databases import POOLERS, database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("LIAISON_VAR_DIR", BASE_DIR / "var"))
@@ -116,40 +117,13 @@ DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3
 # liaison.db.ReplicaRouter; writes, and a client's reads for LIAISON_REPLICA_STICKY_SECONDS
 # after it wrote, stay on the primary. Unset: no `replica` alias, every query on `default`.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
-# `transaction`: the URLs point at PgBouncer in transaction pooling mode (docs/scaling.md).
-# A server connection is lent for one transaction at a time, so nothing may outlive one:
-# no server-side cursors (Django's `.iterator()` fetches in chunks client-side instead), no
-# prepared statements, no `options` startup parameter (PgBouncer refuses it: set jit=off on
-# the database instead, `ALTER DATABASE … SET jit = off`).
+# `transaction`: the URLs point at PgBouncer in transaction pooling mode (config/databases.py).
 DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "").strip().lower()
-if DATABASE_POOLER not in ("", "transaction"):
+if DATABASE_POOLER not in POOLERS:
     raise ImproperlyConfigured("DATABASE_POOLER must be empty or 'transaction'")
-
-
-def database(url: str) -> dict:
-    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-    if config["ENGINE"] == "django.db.backends.sqlite3":
-        # The web server, the worker and beat share one file: WAL lets readers and a writer
-        # work at once, IMMEDIATE transactions make writers queue instead of failing.
-        config["CONN_MAX_AGE"] = 0
-        config["OPTIONS"] = {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-        }
-    elif config["ENGINE"] == "django.db.backends.postgresql" and DATABASE_POOLER == "transaction":
-        config["DISABLE_SERVER_SIDE_CURSORS"] = True
-        config.setdefault("OPTIONS", {})["prepare_threshold"] = None
-    elif config["ENGINE"] == "django.db.backends.postgresql":
-        # PostgreSQL's JIT compiles plans for big estimated costs; on our short list queries it
-        # costs more than it saves (measured: +200 ms on a 13 ms page, docs/benchmarks.md "Scale").
-        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
-    return config
-
-
-DATABASES = {"default": database(DATABASE_URL)}
+DATABASES = {"default": database(DATABASE_URL, pooler=DATABASE_POOLER)}
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = database(DATABASE_REPLICA_URL)
+    DATABASES["replica"] = database(DATABASE_REPLICA_URL, pooler=DATABASE_POOLER)
     # Test runs with a replica configured use the test database for both aliases.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["liaison.db.ReplicaRouter"]

@@ -29,7 +29,7 @@ from tests.proof.test_faults import submit_opinion_web
 pytestmark = [pytest.mark.proof]
 
 DATABASE = "liaison"
-STICKY_SECONDS = 2
+STICKY_SECONDS = 6  # long enough for the next request on a loaded machine
 LOGGED = {"log_statement": "all", "log_line_prefix": "'%m [%p] %a '", "wal_level": "replica",
           "max_wal_senders": "4", "hot_standby": "on"}
 

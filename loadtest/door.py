@@ -276,6 +276,7 @@ def parse_args(argv):
     parser.add_argument("--probe-extra", type=int, default=10, help="probe submissions past the limit (must be 429)")
     parser.add_argument("--region", default="1404", help="the townships written about: codes under this prefix")
     parser.add_argument("--out", default="var/load/door")
+    parser.add_argument("--note", default="", help="a word for the results table (e.g. the commit)")
     server = parser.add_argument_group("--serve: start `python -m config.serve` (gunicorn + Celery worker) for the run")
     server.add_argument("--serve", action="store_true")
     server.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""))
@@ -284,12 +285,13 @@ def parse_args(argv):
     server.add_argument("--threads", type=int, default=0, help="threads per worker (default: config.serve's)")
     server.add_argument("--cpus", default="", help="taskset -c list for the server and the generator, e.g. 0")
     server.add_argument("--profile", action="store_true", help="py-spy record the web workers (--gil) into <out>/web.raw")
+    server.add_argument("--code-dir", default="", help="serve another checkout (e.g. `git archive` of an older commit)")
     server.add_argument("--warmup", type=float, default=3, help="seconds of light load before counting")
     return parser.parse_args(argv)
 
 
 def run(args, townships: list[str]) -> dict:
-    from loadtest.server import Server
+    from loadtest.server import PostgresCpu, Server
     from tests.proof import stack
 
     server = None
@@ -299,7 +301,7 @@ def run(args, townships: list[str]) -> dict:
     if args.serve:
         port = args.port or stack.free_port()
         server = Server(database_url=args.database_url, redis_url=args.redis_url, port=port, workers=args.workers,
-                        threads=args.threads, cpus=args.cpus, log=out / "serve.log")
+                        threads=args.threads, cpus=args.cpus, log=out / "serve.log", code_dir=args.code_dir)
         server.start()
         args.url = f"http://127.0.0.1:{port}"
     if args.cpus:
@@ -316,9 +318,12 @@ def run(args, townships: list[str]) -> dict:
                 ["py-spy", "record", "--pid", str(server.gunicorn_master()), "--subprocesses", "--gil", "--nonblocking",
                  "--format", "raw", "--rate", "50", "-o", str(out / "web.raw")],
                 stdout=subprocess.DEVNULL, stderr=open(out / "py-spy.log", "w"))
+        postgres = PostgresCpu(args.database_url)
+        postgres.start()
         machine_before, own_before = psutil.cpu_times(), time.process_time()
         result = asyncio.run(generate(args, townships))
         machine_after, own_after = psutil.cpu_times(), time.process_time()
+        postgres_seconds = postgres.stop()
         if profiler is not None:
             profiler.send_signal(signal.SIGINT)
             profiler.wait(timeout=60)
@@ -327,9 +332,12 @@ def run(args, townships: list[str]) -> dict:
         if server:
             cpu_after = server.cpu_seconds()
             extra["cpu_seconds"] = {k: round(cpu_after[k] - cpu_before.get(k, 0), 1) for k in cpu_after}
-            extra["server"] = {"workers": args.workers or "config.serve default", "threads": args.threads or "default",
+            from config.serve import DEFAULT_THREADS, default_workers
+
+            extra["server"] = {"workers": args.workers or default_workers(), "threads": args.threads or DEFAULT_THREADS,
                                "cpus": args.cpus or "all"}
-        extra.setdefault("cpu_seconds", {})["generator"] = round(own_after - own_before, 1)
+        extra.setdefault("cpu_seconds", {})["postgresql (this database's backends)"] = round(postgres_seconds, 1)
+        extra["cpu_seconds"]["generator"] = round(own_after - own_before, 1)
         busy = lambda t: t.user + t.system + t.nice + getattr(t, "irq", 0) + getattr(t, "softirq", 0)  # noqa: E731
         extra["cpu_seconds"]["whole machine (everyone)"] = round(busy(machine_after) - busy(machine_before), 1)
         extra["cpus_on_machine"] = psutil.cpu_count()
@@ -354,9 +362,22 @@ def main(argv=None) -> int:
     summary = summarize(args, done["run"], done["before"], done["after"], stored(args.database_url, codes))
     summary.update(done["extra"])
     summary["loadavg_before"] = loadavg_before
+    if summary["created_201"]:
+        summary["cpu_ms_per_submission"] = {part: round(1000 * seconds / summary["created_201"], 2)
+                                            for part, seconds in summary.get("cpu_seconds", {}).items()}
+    server = summary.get("server", {})
+    summary["table_row"] = (
+        f"| {args.note} | {loadavg_before.split()[0]} → {summary['loadavg_after'].split()[0]} | "
+        f"{server.get('workers', '-')} × {server.get('threads', '-')} on cpus {server.get('cpus', '-')} | "
+        f"{args.rate:g}/s × {args.duration:g} s | {summary['requests']:,} | {summary['created_201']:,} "
+        f"({summary['created_per_s']}/s) | {summary['voter_errors']} | "
+        f"{summary['p50_ms']:,.0f} / {summary['p95_ms']:,.0f} / {summary['p99_ms']:,.0f} | "
+        f"+{summary['rows_stored']:,} | {summary['probe']['created']} / {summary['probe']['throttled_429']} |"
+    )
     out = Path(args.out)
     (out / "door.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
     print(json.dumps(summary, ensure_ascii=False, indent=2))
+    print(summary["table_row"])
     print(
         f"\n{summary['requests']} requests in {summary['seconds']} s: {summary['created_201']} opinions stored "
         f"({summary['created_per_s']}/s), p50 {summary['p50_ms']:.0f} ms, p95 {summary['p95_ms']:.0f} ms, "

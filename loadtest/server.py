@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -21,8 +22,9 @@ BASE_DIR = stack.BASE_DIR
 
 class Server:
     def __init__(self, *, database_url: str, redis_url: str, port: int, workers: int, threads: int,
-                 cpus: str = "", log: Path, extra_env: dict | None = None):
+                 cpus: str = "", log: Path, extra_env: dict | None = None, code_dir: str = ""):
         self.database_url, self.port, self.log = database_url, port, log
+        self.code_dir = Path(code_dir) if code_dir else BASE_DIR  # another checkout, to compare
         self.env = {
             **stack.django_env(DATABASE_URL=database_url, REDIS_URL=redis_url,
                                DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
@@ -42,7 +44,7 @@ class Server:
 
     def start(self) -> None:
         self._out = open(self.log, "ab")
-        self.process = subprocess.Popen(self.command, cwd=BASE_DIR, env=self.env, stdout=self._out,
+        self.process = subprocess.Popen(self.command, cwd=self.code_dir, env=self.env, stdout=self._out,
                                         stderr=subprocess.STDOUT, start_new_session=True)
         stack.wait_for_port(self.port, process=self.process, log=self.log, timeout=90)
         deadline = time.monotonic() + 60  # the worker too
@@ -69,7 +71,6 @@ class Server:
             part = "gunicorn" if "gunicorn" in line else "celery worker" if "celery" in line else None
             if part:
                 parts[part] += times.user + times.system
-        parts["postgresql (this database's backends)"] = postgres_cpu(self.database_url)
         return parts
 
     def stop(self) -> None:
@@ -83,16 +84,38 @@ class Server:
             self._out.close()
 
 
-def postgres_cpu(database_url: str) -> float:
-    name = database_url.rsplit("/", 1)[-1]
-    with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as conn:
-        pids = [pid for (pid,) in conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (name,)).fetchall()]
-    total = 0.0
-    for pid in pids:
-        try:
-            times = psutil.Process(pid).cpu_times()
-        except psutil.Error:
-            continue
-        total += times.user + times.system
-    return total
+class PostgresCpu(threading.Thread):
+    """CPU seconds of this database's PostgreSQL backends while it runs: sampled twice a second
+    (a backend may start or end during the run; one that ends loses at most its last half second)."""
+
+    def __init__(self, database_url: str):
+        super().__init__(daemon=True)
+        self.url = database_url.replace("postgres://", "postgresql://", 1)
+        self.name = database_url.rsplit("/", 1)[-1]
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.done = threading.Event()
+        self.sample(baseline=True)
+
+    def sample(self, *, baseline: bool = False) -> None:
+        with psycopg.connect(self.url) as conn:
+            pids = [pid for (pid,) in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (self.name,)).fetchall()]
+        for pid in pids:
+            try:
+                times = psutil.Process(pid).cpu_times()
+            except psutil.Error:
+                continue
+            used = times.user + times.system
+            self.first.setdefault(pid, used if baseline else 0.0)
+            self.last[pid] = used
+
+    def run(self) -> None:
+        while not self.done.wait(0.5):
+            self.sample()
+
+    def stop(self) -> float:
+        self.done.set()
+        self.join(timeout=5)
+        self.sample()
+        return sum(self.last[pid] - self.first[pid] for pid in self.last)

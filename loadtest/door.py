@@ -334,9 +334,13 @@ def run(args, townships: list[str]) -> dict:
             extra["cpu_seconds"] = {k: round(cpu_after[k] - cpu_before.get(k, 0), 1) for k in cpu_after}
             from config.serve import DEFAULT_THREADS, default_workers
 
-            extra["server"] = {"workers": args.workers or default_workers(), "threads": args.threads or DEFAULT_THREADS,
+            extra["server"] = {"workers": args.workers or ("its default" if args.code_dir else default_workers()),
+                               "threads": args.threads or ("its default" if args.code_dir else DEFAULT_THREADS),
                                "cpus": args.cpus or "all"}
-        extra.setdefault("cpu_seconds", {})["postgresql (this database's backends)"] = round(postgres_seconds, 1)
+        extra.setdefault("cpu_seconds", {})["postgresql (this database's backends)"] = round(
+            sum(postgres_seconds.values()), 1)
+        for kind, seconds in postgres_seconds.items():
+            extra["cpu_seconds"][f"postgresql: {kind}"] = round(seconds, 1)
         extra["cpu_seconds"]["generator"] = round(own_after - own_before, 1)
         busy = lambda t: t.user + t.system + t.nice + getattr(t, "irq", 0) + getattr(t, "softirq", 0)  # noqa: E731
         extra["cpu_seconds"]["whole machine (everyone)"] = round(busy(machine_after) - busy(machine_before), 1)

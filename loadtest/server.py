@@ -94,14 +94,17 @@ class PostgresCpu(threading.Thread):
         self.name = database_url.rsplit("/", 1)[-1]
         self.first: dict[int, float] = {}
         self.last: dict[int, float] = {}
+        self.kind: dict[int, str] = {}
         self.done = threading.Event()
         self.sample(baseline=True)
 
     def sample(self, *, baseline: bool = False) -> None:
         with psycopg.connect(self.url) as conn:
-            pids = [pid for (pid,) in conn.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (self.name,)).fetchall()]
-        for pid in pids:
+            rows = conn.execute(
+                "SELECT pid, backend_type FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                (self.name,)).fetchall()
+        for pid, kind in rows:
+            self.kind[pid] = kind
             try:
                 times = psutil.Process(pid).cpu_times()
             except psutil.Error:
@@ -114,8 +117,13 @@ class PostgresCpu(threading.Thread):
         while not self.done.wait(0.5):
             self.sample()
 
-    def stop(self) -> float:
+    def stop(self) -> dict[str, float]:
+        """CPU seconds by backend type: the application's connections ("client backend") and
+        autovacuum (the writes' deferred cost: the GIN index's pending list, statistics)."""
         self.done.set()
         self.join(timeout=5)
         self.sample()
-        return sum(self.last[pid] - self.first[pid] for pid in self.last)
+        by_kind: dict[str, float] = {}
+        for pid in self.last:
+            by_kind[self.kind[pid]] = by_kind.get(self.kind[pid], 0.0) + self.last[pid] - self.first[pid]
+        return by_kind

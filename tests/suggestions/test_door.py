@@ -86,3 +86,24 @@ def test_a_public_opinion_costs_a_fixed_number_of_statements(world, api_for, dja
         response = client.post(f"{API}/public/opinions/", {**body, "submitter_phone": "13912345679"}, format="json")
     assert response.status_code == 201
     assert Suggestion.objects.filter(code=json.loads(response.content)["code"]).count() == 1
+
+
+def test_the_sweep_takes_the_earliest_due_message_first_whatever_its_state(world, settings):
+    """The claim's order (next_attempt_at, id over pending and failed messages) is the partial
+    index outbound_due_order's, so each claim reads one index entry instead of sorting the backlog."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.LIAISON = {**settings.LIAISON, "SMS_BACKEND": "tests.suggestions.test_outbox.RecordingBackend"}
+    early, late = public_opinion(world), public_opinion(world, submitter_phone="13900004444")
+    now = timezone.now()
+    OutboundMessage.objects.filter(suggestion=late).update(next_attempt_at=now - timedelta(hours=2))
+    OutboundMessage.objects.filter(suggestion=early).update(state="failed", attempts=1,
+                                                            next_attempt_at=now - timedelta(hours=3))
+    OutboundMessage.objects.filter(suggestion__in=[early, late]).exclude(kind=MessageKind.RECEIPT).delete()
+    sent_before = OutboundMessage.objects.filter(state="sent").count()
+    assert outbox.deliver_due(batch_size=1).sent == 1
+    assert OutboundMessage.objects.get(suggestion=early, kind=MessageKind.RECEIPT).state == "sent"
+    assert OutboundMessage.objects.get(suggestion=late, kind=MessageKind.RECEIPT).state == "pending"
+    assert OutboundMessage.objects.filter(state="sent").count() == sent_before + 1

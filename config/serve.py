@@ -10,10 +10,14 @@ REDIS_URL say so. `make dev` keeps Django's auto-reloading development server in
     python -m config.serve [--host 127.0.0.1] [--port 8000] [--workers N] [--threads T]
                            [--no-worker] [--no-beat]
 
-Workers default to `LIAISON_WEB_WORKERS` or 2 × cores + 1, at most 8: on SQLite one file takes
-one writer at a time (more processes only queue longer); on PostgreSQL every thread keeps its
-own connection (CONN_MAX_AGE), so 8 workers × 4 threads stay well under the server's 100
-connections with the worker and beat beside them. Threads: `LIAISON_WEB_THREADS` or 4.
+Workers default to `LIAISON_WEB_WORKERS` or one per core (at least 2, at most 8), threads to
+`LIAISON_WEB_THREADS` or 8. A gthread worker runs Python on one core at a time (the GIL); its
+threads cover the waits on PostgreSQL and Redis. More processes than cores only take turns on
+the same cores: on this 2-core machine, voters' submissions at 120 a second cost 10.1 ms of
+gunicorn CPU each with 5 × 4 and 9.4 ms with 2 × 8, and were answered faster (docs/benchmarks.md
+"Load"). On SQLite one file takes one writer at a time (more processes only queue longer); on
+PostgreSQL every thread keeps its own connection (CONN_MAX_AGE), so 8 workers × 8 threads stay
+under the server's 100 connections with the worker and beat beside them.
 """
 
 from __future__ import annotations
@@ -29,9 +33,12 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+DEFAULT_THREADS = 8
+
+
 def default_workers(cores: int | None = None) -> int:
     cores = cores or os.cpu_count() or 1
-    return min(2 * cores + 1, 8)
+    return min(max(cores, 2), 8)
 
 
 def celery_queues() -> tuple[str, ...]:
@@ -45,7 +52,7 @@ def celery_queues() -> tuple[str, ...]:
 def commands(args) -> list[tuple[str, list[str]]]:
     python = sys.executable
     workers = args.workers or int(os.environ.get("LIAISON_WEB_WORKERS") or default_workers())
-    threads = args.threads or int(os.environ.get("LIAISON_WEB_THREADS") or 4)
+    threads = args.threads or int(os.environ.get("LIAISON_WEB_THREADS") or DEFAULT_THREADS)
     web = [
         python, "-m", "gunicorn", "config.wsgi:application",
         "--bind", f"{args.host}:{args.port}",
@@ -64,7 +71,7 @@ def commands(args) -> list[tuple[str, list[str]]]:
     return processes
 
 
-def main(argv=None) -> int:
+def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
@@ -72,7 +79,11 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--no-worker", action="store_true")
     parser.add_argument("--no-beat", action="store_true")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
 
     children: list[tuple[str, subprocess.Popen]] = []
     stopping = False

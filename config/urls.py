@@ -13,6 +13,10 @@ admin.site.site_title = "人大代表联络站"
 admin.site.index_title = "工作台"
 
 urlpatterns = [
+    # First: the API (the most requests, voters' submissions among them) is resolved without
+    # trying every page's pattern before it (0.15 ms down to 0.03 ms, docs/benchmarks.md "Load").
+    # Nothing below starts with api/, so the order changes no answer.
+    path("api/", include("config.api_urls")),
     path("", site_views.home, name="home"),
     path("display/large-text/", site_views.large_text_toggle, name="large_text_toggle"),
     path("accounts/login/", site_views.LoginView.as_view(), name="login"),
@@ -24,7 +28,6 @@ urlpatterns = [
     path("", include("suggestions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/", include("config.api_urls")),
     path("open311/v2/", include("open311.urls")),
 ]
 # No MEDIA_URL serving, not even with DEBUG: uploads (voters' and units' attachments) leave the

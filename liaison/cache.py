@@ -14,13 +14,31 @@ from __future__ import annotations
 import logging
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new `redis.Redis` around the connection pool for every cache
+    call; redis-py 5+ fills a table of response callbacks in each, about 0.2 ms of CPU, twice
+    per throttled request (measured, docs/benchmarks.md "Load"). A `redis.Redis` is safe to
+    share between threads (each command takes a connection from the pool), so one per pool."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return client
 
 
 class ResilientRedisCache(RedisCache):
@@ -34,6 +52,7 @@ class ResilientRedisCache(RedisCache):
         options.setdefault("socket_timeout", 1)
         params["OPTIONS"] = options
         super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
 
     def _unavailable(self, operation: str, error: Exception) -> None:
         logger.warning("cache unavailable (%s), answering as an empty cache: %s", operation, error)

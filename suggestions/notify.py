@@ -85,9 +85,9 @@ def notify(
 
 
 def _enqueue_delivery() -> None:
-    from .tasks import deliver_notifications
+    from .tasks import deliver_notifications, kick
 
-    deliver_notifications.delay()
+    kick(deliver_notifications)
 
 
 def schedule_delivery() -> None:

@@ -42,49 +42,57 @@ def track_address(code: str) -> str:
 
 
 def queue_message(*, kind: str, channel: str, recipient: str, body: str, key: str, subject: str = "",
-                  suggestion: Suggestion | None = None) -> OutboundMessage | None:
-    """One message, once per `key`: returns the row (new or already there), None without a recipient."""
+                  suggestion: Suggestion | None = None, new: bool = False) -> OutboundMessage | None:
+    """One message, once per `key`: returns the row (new or already there), None without a recipient.
+
+    `new`: the key cannot exist yet (it names a row created in this very transaction, e.g. the
+    receipt of a suggestion just inserted), so the row is inserted straight away instead of
+    looked for first (one statement instead of a SELECT, a savepoint, the INSERT and its
+    release); the unique key still refuses a second one."""
     recipient = (recipient or "").strip()
     if not recipient:
         return None
-    message, created = OutboundMessage.objects.get_or_create(
-        idempotency_key=key[:120],
-        defaults={
-            "kind": kind, "channel": channel, "recipient": recipient[:100], "subject": str(subject)[:200],
-            "body": str(body), "suggestion": suggestion,
-        },
-    )
+    fields = {
+        "kind": kind, "channel": channel, "recipient": recipient[:100], "subject": str(subject)[:200],
+        "body": str(body), "suggestion": suggestion,
+    }
+    if new:
+        message, created = OutboundMessage.objects.create(idempotency_key=key[:120], **fields), True
+    else:
+        message, created = OutboundMessage.objects.get_or_create(idempotency_key=key[:120], defaults=fields)
     if created:
         transaction.on_commit(_enqueue, robust=True)
     return message
 
 
 def _enqueue() -> None:
-    from .tasks import deliver_outbox
+    from .tasks import deliver_outbox, kick
 
-    deliver_outbox.delay()
+    kick(deliver_outbox)
 
 
-def _to_voter(suggestion: Suggestion, *, kind: str, key: str, subject: str, text: str) -> list[OutboundMessage]:
+def _to_voter(suggestion: Suggestion, *, kind: str, key: str, subject: str, text: str,
+              new: bool = False) -> list[OutboundMessage]:
     """The same news by SMS to the phone and by e-mail to the address the voter gave (if any)."""
     rows = []
     if suggestion.submitter_phone:
         rows.append(queue_message(kind=kind, channel=MessageChannel.SMS, recipient=suggestion.submitter_phone,
-                                  body=text, key=f"{key}:sms", suggestion=suggestion))
+                                  body=text, key=f"{key}:sms", suggestion=suggestion, new=new))
     if suggestion.submitter_email:
         rows.append(queue_message(kind=kind, channel=MessageChannel.EMAIL, recipient=suggestion.submitter_email,
-                                  subject=subject, body=text, key=f"{key}:email", suggestion=suggestion))
+                                  subject=subject, body=text, key=f"{key}:email", suggestion=suggestion, new=new))
     return [r for r in rows if r is not None]
 
 
-def voter_receipt(suggestion: Suggestion) -> list[OutboundMessage]:
-    """回执: the tracking code of an opinion just submitted, to the phone/e-mail given with it."""
+def voter_receipt(suggestion: Suggestion, *, new: bool = False) -> list[OutboundMessage]:
+    """回执: the tracking code of an opinion just submitted, to the phone/e-mail given with it.
+    `new`: the suggestion was inserted in the current transaction (no receipt can exist yet)."""
     if suggestion.kind != "opinion":
         return []
     text = _("【人大代表联络站】您的意见已收到，查询码：%(code)s。凭码查询办理进度并评价：%(url)s") % {
         "code": suggestion.code, "url": track_address(suggestion.code)}
     return _to_voter(suggestion, kind=MessageKind.RECEIPT, key=f"receipt:{suggestion.pk}",
-                     subject=_("意见已收到（查询码 %(code)s）") % {"code": suggestion.code}, text=text)
+                     subject=_("意见已收到（查询码 %(code)s）") % {"code": suggestion.code}, text=text, new=new)
 
 
 def voter_answered(suggestion: Suggestion) -> list[OutboundMessage]:

@@ -9,9 +9,51 @@ from __future__ import annotations
 import datetime
 
 from celery import shared_task
+from django.core.cache import cache
 
 from . import notify
 from .services.reminders import reminders_sweep
+
+# How long an asked-for run stands for the ones asked after it (see `kick`): longer than a
+# worker takes to start a queued task, shorter than the beat's sweep.
+KICK_SECONDS = 30
+
+
+def _kick_key(task) -> str:
+    return f"kick:{task.name}"
+
+
+def kick(task) -> bool:
+    """Ask a worker to run `task` (a delivery sweep) soon, once for many asks: a run already
+    asked for that has not started yet will see whatever was committed before it starts (it
+    clears the mark first, `kicked`), so a second message to the broker would only make the
+    worker sweep an empty outbox. 200 opinions a second asked 400 times a second before.
+
+    When the mark cannot be set because the cache is down, the task is asked for anyway;
+    when the broker refuses, the mark is taken back (the next commit asks again) and the
+    error raised for on_commit(robust=True) to log: the beat's sweep delivers in any case.
+    Returns whether the broker was asked."""
+    key = _kick_key(task)
+    try:
+        first = cache.add(key, 1, timeout=KICK_SECONDS)
+    except Exception:  # a cache that fails closed: ask every time, as before
+        first = True
+    if not first:
+        return False
+    try:
+        task.delay()
+    except Exception:
+        cache.delete(key)
+        raise
+    return True
+
+
+def kicked(task) -> None:
+    """The start of a run asked for by `kick`: from here on, a new commit asks for a new run."""
+    try:
+        cache.delete(_kick_key(task))
+    except Exception:  # noqa: BLE001 - the mark expires by itself
+        return
 
 
 @shared_task(name="suggestions.tasks.send_reminders", acks_late=True)
@@ -30,6 +72,7 @@ def send_reminders(day: str | None = None) -> dict:
 @shared_task(name="suggestions.tasks.deliver_notifications", acks_late=True)
 def deliver_notifications() -> dict:
     """Send the e-mail/SMS outbox (every notification not yet sent that has an address)."""
+    kicked(deliver_notifications)
     result = notify.deliver_pending()
     return {"emailed": result.emailed, "texted": result.texted, "failed": result.failed}
 
@@ -79,5 +122,6 @@ def deliver_outbox() -> dict:
     """Send the messages to voters and deputies (suggestions/outbox.py): each once, failures retried."""
     from .outbox import deliver_due
 
+    kicked(deliver_outbox)
     result = deliver_due()
     return {"sent": result.sent, "failed": result.failed}

@@ -52,7 +52,14 @@ class OutboundMessage(models.Model):
         verbose_name = _("对外消息")
         verbose_name_plural = _("对外消息（短信、邮件）")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbound_due")]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="outbound_due"),
+            # deliver_due takes the earliest due message, one at a time: in this order, straight
+            # from the index. Without it every claim sorted all waiting messages (220 ms each
+            # with 30,000 waiting after a burst: the worker fell further behind as it grew).
+            models.Index(fields=["next_attempt_at", "id"], name="outbound_due_order",
+                         condition=Q(state__in=["pending", "failed"])),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(state="sent") | Q(sent_at__isnull=False), name="outbound_sent_has_date"

@@ -157,7 +157,7 @@ def suggestion_submit(
         body=_("%(link)s 已提交，请及时审核受理。") % {"link": _link(suggestion)},
         suggestion=suggestion,
     )
-    outbox.voter_receipt(suggestion)
+    outbox.voter_receipt(suggestion, new=True)  # inserted above, in this transaction
     if source == Source.PUBLIC and kind == SuggestionKind.OPINION:
         _tell_deputies_written_to(suggestion, deputies)
     return suggestion

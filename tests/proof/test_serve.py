@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from config.serve import default_workers
+from config.serve import commands, default_workers, parse_args
 from tests.proof import stack
 
 pytestmark = [pytest.mark.proof]
@@ -148,7 +148,20 @@ def _check(statuses: Counter, codes: list[str], errors: list[str], stored: Count
 
 
 def test_default_workers_come_from_the_cores():
-    assert default_workers(1) == 3 and default_workers(2) == 5 and default_workers(16) == 8
+    # One gthread process per core (its threads cover the database's waits), two at least.
+    assert default_workers(1) == 2 and default_workers(2) == 2 and default_workers(4) == 4 and default_workers(16) == 8
+
+
+def test_the_web_server_runs_a_worker_per_core_with_eight_threads(monkeypatch):
+    monkeypatch.delenv("LIAISON_WEB_WORKERS", raising=False)
+    monkeypatch.delenv("LIAISON_WEB_THREADS", raising=False)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    (name, web), *_rest = commands(parse_args([]))
+    assert name == "web"
+    assert web[web.index("--workers") + 1] == "2" and web[web.index("--threads") + 1] == "8"
+    monkeypatch.setenv("LIAISON_WEB_THREADS", "3")
+    (_name, web), *_rest = commands(parse_args(["--workers", "5"]))
+    assert web[web.index("--workers") + 1] == "5" and web[web.index("--threads") + 1] == "3"
 
 
 def test_forty_voters_at_once_on_sqlite_no_reset_no_5xx_each_code_once(tmp_path):

@@ -72,8 +72,6 @@ def test_a_person_in_several_capacities_sees_the_union(world, tasks):
     mine, foreign, escalated = tasks
     # County staff who is also an officer of the other county's unit, and a deputy.
     world.foreign_unit.officers.add(world.staff)
-    world.deputy.user = None
-    world.deputy.save(update_fields=["user"])
     world.deputy.user = world.staff
     world.deputy.save(update_fields=["user"])
     lone = AssignmentFactory(suggestion__region=world.other_township)

@@ -20,5 +20,7 @@ def station_list(*, user) -> QuerySet[Station]:
     if scope is not None:
         return stations.in_region(scope)
     if getattr(user, "is_authenticated", False) and user.role == Role.DEPUTY:
-        return stations.filter(memberships__deputy__user=user).distinct()
+        # A subquery, not a join: no DISTINCT over the rows and their related ones.
+        grouped = Station.objects.filter(memberships__deputy__user=user).values("pk")
+        return stations.filter(pk__in=grouped)
     return stations.none()

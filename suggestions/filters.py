@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.filters import BooleanFilter, IdFilter, RegionSubtreeFilter, SearchFilter
 from suggestions.models import (
+    LIVE_SUGGESTION_STATUSES,
+    OPEN_ASSIGNMENT_STATUSES,
     Assignment,
     AssignmentRole,
     AssignmentStatus,
@@ -22,7 +24,7 @@ from suggestions.models import (
     Unit,
     UnitKind,
 )
-from suggestions.selectors import OverdueTier
+from suggestions.selectors import OverdueTier, TierBounds, tier_bounds
 
 
 class UnitFilter(django_filters.FilterSet):
@@ -110,17 +112,62 @@ class SuggestionFilter(_OverdueFilters):
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
 
-class AssignmentFilter(_OverdueFilters):
-    status = django_filters.ChoiceFilter(choices=AssignmentStatus.choices, label=_("承办状态"))
+class AssignmentFilter(django_filters.FilterSet):
+    """The overdue filters here are plain conditions on the assignment's status and deadline
+    (an index serves them), the same rule as the `overdue_tier` the selector annotates."""
+
+    status = django_filters.ChoiceFilter(
+        choices=AssignmentStatus.choices, method="filter_status",
+        label=_("承办状态（pending、signed：只列所属意见建议仍在办理、可以操作的）"),
+    )
     role = django_filters.ChoiceFilter(choices=AssignmentRole.choices, label=_("承办方式：lead 主办、co 协办"))
     unit = IdFilter(field_name="unit_id", label=_("承办单位 id"))
     suggestion = IdFilter(field_name="suggestion_id", label=_("意见建议 id"))
+    overdue = BooleanFilter(
+        method="filter_overdue", label=_("是否超期（true：已超期或严重超期；false：其余）")
+    )
+    overdue_tier = django_filters.ChoiceFilter(
+        choices=OverdueTier.choices, method="filter_overdue_tier",
+        label=_("超期档次：on_track 正常办理、due_soon 即将到期、overdue 已超期、long_overdue 严重超期、none 不适用"),
+    )
     deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label=_("办理期限不晚于"))
     q = SearchFilter(search_fields=("suggestion__code", "suggestion__title"), label=_("关键词：查询码、标题"))
 
     class Meta:
         model = Assignment
         fields = ["status", "role", "unit", "suggestion", "overdue", "overdue_tier", "deadline_before", "q"]
+
+    _OPEN = Q(status__in=OPEN_ASSIGNMENT_STATUSES, suggestion__status__in=LIVE_SUGGESTION_STATUSES)
+
+    def filter_status(self, queryset, name, value):
+        if not value:
+            return queryset
+        # A co-unit's unanswered part of an item already closed cannot be acted on (409):
+        # like the officers' inbox, the open states list only what can still be handled.
+        if value in OPEN_ASSIGNMENT_STATUSES:
+            return queryset.filter(status=value, suggestion__status__in=LIVE_SUGGESTION_STATUSES)
+        return queryset.filter(status=value)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        late = self._OPEN & Q(deadline__lt=tier_bounds().today)
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+    def filter_overdue_tier(self, queryset, name, value):
+        return queryset.filter(self.tier_q(value, tier_bounds())) if value else queryset
+
+    @classmethod
+    def tier_q(cls, tier: str, bounds: TierBounds) -> Q:
+        """Assignments in `tier`: `assignments_with_tier`'s CASE as conditions on columns."""
+        if tier == OverdueTier.NONE:
+            return ~cls._OPEN
+        return cls._OPEN & {
+            OverdueTier.LONG_OVERDUE: Q(deadline__lt=bounds.long_overdue_before),
+            OverdueTier.OVERDUE: Q(deadline__gte=bounds.long_overdue_before, deadline__lt=bounds.today),
+            OverdueTier.DUE_SOON: Q(deadline__gte=bounds.today, deadline__lte=bounds.due_soon_until),
+            OverdueTier.ON_TRACK: Q(deadline__gt=bounds.due_soon_until),
+        }[tier]
 
 
 class NotificationFilter(django_filters.FilterSet):

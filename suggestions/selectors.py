@@ -7,6 +7,8 @@ at read time (never stored, so they are never stale), and the public tracking vi
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -233,25 +235,47 @@ def attachments_visible_to(user) -> QuerySet:
     return Attachment.objects.filter(suggestion__in=suggestions_visible_to(user))
 
 
-def assignments_visible_to(user) -> QuerySet:
+def officer_unit_ids(user) -> list[int]:
+    """The units `user` is an officer (联络员) of: one small indexed query."""
+    return list(Unit.officers.through.objects.filter(user_id=user.pk).values_list("unit_id", flat=True))
+
+
+def assignments_visible_to(user, *, as_officer: bool = False) -> QuerySet:
+    """Unit officers: their units' assignments. Staff and leaders: those of suggestions in
+    their region's subtree (or escalated into it). Deputies: those of their own suggestions.
+
+    Each capacity is one filter an index serves (`unit_id IN (…)`, the suggestion's region
+    prefix through the join, `suggestion_id IN (the deputy's links)`). A person in one capacity
+    gets that filter alone; only a person in several gets the OR of theirs, which sees the
+    union. `as_officer`: only the officer's branch (the unit officers' inbox)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Assignment.objects.none()
-    if user.is_superuser:
+    if user.is_superuser and not as_officer:
         return Assignment.objects.all()
-    q = Q(unit__officers=user)
+    branches: list[Q] = []
+    unit_ids = officer_unit_ids(user)
+    if unit_ids:
+        branches.append(Q(unit_id__in=unit_ids))
+    if as_officer:
+        return Assignment.objects.filter(*branches) if branches else Assignment.objects.none()
     if user.role in (Role.STAFF, Role.LEADER) and user.region_id:
-        # `region__code` is the foreign key's own column: no join to the region table.
-        q |= within(user.region_id, "suggestion__region__code") | within(
-            user.region_id, "suggestion__escalated_to__code"
+        # `region__code` is the foreign key's own column: the join is to the suggestion only.
+        branches.append(
+            within(user.region_id, "suggestion__region__code") | within(user.region_id, "suggestion__escalated_to__code")
         )
     deputy_id = user_deputy_id(user)
     if deputy_id is not None:
-        q |= Q(Exists(SuggestionDeputy.objects.filter(suggestion=OuterRef("suggestion_id"), deputy_id=deputy_id)))
-    return Assignment.objects.filter(pk__in=Assignment.objects.filter(q).values("pk"))
+        linked = SuggestionDeputy.objects.filter(deputy_id=deputy_id).values("suggestion_id")
+        branches.append(Q(suggestion_id__in=linked))
+    if not branches:
+        return Assignment.objects.none()
+    return Assignment.objects.filter(functools.reduce(operator.or_, branches))
 
 
-def assignment_list(*, user, bounds: TierBounds | None = None) -> QuerySet:
-    queryset = assignments_visible_to(user).select_related("suggestion", "unit")
+def assignment_list(*, user, bounds: TierBounds | None = None, as_officer: bool = False) -> QuerySet:
+    """The assignments `user` may see, ready for a list (suggestion and unit joined, the tier
+    annotated); `as_officer`: only those of the user's own units."""
+    queryset = assignments_visible_to(user, as_officer=as_officer).select_related("suggestion", "unit")
     return assignments_with_tier(queryset, bounds=bounds)
 
 

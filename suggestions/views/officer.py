@@ -39,7 +39,7 @@ from suggestions.views.steps import step_forms
 
 
 def _officer_assignments(request):
-    return selectors.assignment_list(user=request.user).filter(unit__officers=request.user)
+    return selectors.assignment_list(user=request.user, as_officer=True)
 
 
 @login_required

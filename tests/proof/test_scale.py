@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from deputies.models import Deputy, StationMembership
+from deputies.models import Deputy, Reception, StationMembership
 from stations.services import SHIPPED_REGIONS_DIR
 from suggestions.models import Assignment, Event, Suggestion
 
@@ -29,12 +29,16 @@ def test_generate_province_then_bench_scale_on_a_small_city(db, postgres_only):
     assert closed.exists()
     assert not closed.exclude(assignments__status="replied").exists()
     assert Assignment.objects.filter(status__in=["pending", "signed"]).exists()
+    # Three receptions a month at each township station, held by its deputies.
+    assert Reception.objects.filter(status="recorded").exists() and Reception.objects.filter(status="scheduled").exists()
+    assert not Reception.objects.filter(deputies__isnull=True).exists()
 
     report = StringIO()
     call_command("bench_scale", "--repeat", "1", "--codes", "5", "--roster", "20", "--skip", "snapshot", stdout=report)
     table = report.getvalue()
     for row in ("suggestions, county", "deputies, city", "stations, city", "tracking lookup", "reminder sweep",
-                "roster import"):
+                "roster import", "assignments, staff, county", "assignments, unit officer", "unit officer's inbox",
+                "deputies, deputy", "receptions, deputy", "stations, leader, city"):
         assert f"| {row}" in table, table
     # The sweep and the import were rolled back.
     assert Deputy.objects.count() == 300

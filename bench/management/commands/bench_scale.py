@@ -52,7 +52,7 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=20, help="Calls per list endpoint (p50/p95 over them).")
         parser.add_argument("--codes", type=int, default=200, help="Tracking lookups (random codes).")
         parser.add_argument("--roster", type=int, default=2000, help="Rows of the roster import.")
-        parser.add_argument("--skip", default="", help="Comma-separated parts to skip: lists,track,sweep,snapshot,roster")
+        parser.add_argument("--skip", default="", help="Comma-separated parts to skip: lists,daily,track,sweep,snapshot,roster")
         parser.add_argument("--seed", type=int, default=7)
 
     def handle(self, *args, repeat, codes, roster, skip, seed, **options):
@@ -74,6 +74,10 @@ class Command(BaseCommand):
         self.client.force_authenticate(self.staff)
         if "lists" not in skip:
             self.bench_lists(province, repeat)
+        if "daily" not in skip:
+            from bench.daily_lists import bench_daily_lists
+
+            bench_daily_lists(self, province, repeat)
         if "track" not in skip:
             self.bench_track(codes)
         if "sweep" not in skip:
@@ -347,13 +351,14 @@ class Command(BaseCommand):
             f"{counts['regions']:,} regions, {counts['deputies']:,} deputies, {counts['suggestions']:,} suggestions"
         )
         self.stdout.write("")
-        self.stdout.write("| what | app p50 ms | app p95 ms | raw SQL p50 ms | raw SQL p95 ms | notes |")
-        self.stdout.write("| --- | ---: | ---: | ---: | ---: | --- |")
+        self.stdout.write("| what | app p50 ms | app p95 ms | raw SQL p50 ms | raw SQL p95 ms | app/raw p95 | notes |")
+        self.stdout.write("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
         for what, app, raw, note in self.rows:
             raw50 = ms(percentile(raw, .5)) if raw else "–"
             raw95 = ms(percentile(raw, .95)) if raw else "–"
+            ratio = f"{percentile(app, .95) / percentile(raw, .95):.1f}×" if raw and percentile(raw, .95) else "–"
             self.stdout.write(
-                f"| {what} | {ms(percentile(app, .5))} | {ms(percentile(app, .95))} | {raw50} | {raw95} | {note} |"
+                f"| {what} | {ms(percentile(app, .5))} | {ms(percentile(app, .95))} | {raw50} | {raw95} | {ratio} | {note} |"
             )
         if self.rows:
             self.stdout.write(f"\n(app = through Django/DRF in process; {statistics.mean(len(r[1]) for r in self.rows):.0f} samples on average)")

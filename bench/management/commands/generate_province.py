@@ -5,7 +5,8 @@ from the national statistical division codes in /work/shared/data/regions or --r
 station per township and a hub per county, handling units and their officers, staff per
 county, ~300,000 deputies each with a mandate and a station, and ~1,000,000 suggestions over
 three years in every state of the workflow, with their deputies, assignments, events and
-evaluations, as the workflow would have left them. Rows go in with COPY (psycopg 3).
+evaluations, as the workflow would have left them, and three receptions per station and month
+(~150,000) with the deputies who held them. Rows go in with COPY (psycopg 3).
 
 For benchmarks (bench_scale) and nothing else: the data are synthetic and the database should
 be a throwaway one. Refuses to run twice on the same database unless --force.
@@ -29,7 +30,7 @@ from django.db.models import Value
 from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 
-from deputies.models import Deputy, Mandate, StationMembership
+from deputies.models import Deputy, Mandate, Reception, StationMembership
 from liaison.models import Role, User
 from liaison.regions import within
 from stations.models import Region, Station
@@ -76,6 +77,7 @@ class Command(BaseCommand):
         parser.add_argument("--regions", default=str(DEFAULT_REGIONS), help="Directory of the region CSV files.")
         parser.add_argument("--deputies", type=int, default=300_000)
         parser.add_argument("--suggestions", type=int, default=1_000_000)
+        parser.add_argument("--receptions", type=int, default=3, help="Receptions per station and month (three years).")
         parser.add_argument("--seed", type=int, default=20260101)
         parser.add_argument("--force", action="store_true", help="Add to a database that already has suggestions.")
 
@@ -111,6 +113,7 @@ class Command(BaseCommand):
         self.step("units and accounts", lambda: self.make_units_and_accounts(counties, townships))
         self.step("deputies", lambda: self.make_deputies(options["deputies"], townships))
         self.step("suggestions", lambda: self.make_suggestions(options["suggestions"], townships))
+        self.step("receptions", lambda: self.make_receptions(prefix, options["receptions"]))
         self.step("sequences and statistics", self.finish)
 
     # --- helpers ----------------------------------------------------------------------------
@@ -387,9 +390,56 @@ class Command(BaseCommand):
         return (f"{count} suggestions, {counts['assignments']} assignments, {counts['events']} events, "
                 f"{counts['links']} deputy links, {counts['evaluations']} evaluations")
 
+    def make_receptions(self, prefix: str, per_month: int) -> str:
+        """接待选民: `per_month` receptions at each township station in each of the last 36
+        months and the coming one (past ones recorded, a few cancelled; the coming ones
+        scheduled), each with two or three of the station's deputies. Read back from the
+        tables, so it can also be run on its own against a generated database."""
+        rng = self.rng
+        members: dict[int, list[int]] = {}
+        stations = StationMembership.objects.filter(within(prefix, "station__region__code"), station__kind="station")
+        for station_id, deputy_id in stations.values_list("station_id", "deputy_id").iterator(chunk_size=50_000):
+            members.setdefault(station_id, []).append(deputy_id)
+        staff = dict(User.objects.filter(role=Role.STAFF, region__isnull=False).values_list("region_id", "pk"))
+        county_of = dict(Station.objects.filter(pk__in=list(members)).values_list("pk", "region_id"))
+        today = timezone.localdate()
+        months = [(today.year * 12 + today.month - 1 - back) for back in range(36, -2, -1)]
+        reception_id, link_id = self.next_id(Reception), self.next_id(Reception.deputies.through)
+        receptions, links = [], []
+        modes = [("station", 60), ("visit", 15), ("mobile", 10), ("online", 10), ("evening", 5)]
+        mode_names, mode_weights = zip(*modes, strict=True)
+        for station_id in sorted(members):
+            deputies = members[station_id]
+            recorder = staff.get(county_of[station_id][:6])
+            for month in months:
+                year, month0 = divmod(month, 12)
+                for _ in range(per_month):
+                    day = datetime.date(year, month0 + 1, 1 + rng.randrange(28))
+                    if day > today:
+                        status = "scheduled"
+                    else:
+                        status = "cancelled" if rng.random() < 0.05 else "recorded"
+                    held = status == "recorded"
+                    title = rng.choice(TITLES)
+                    starts = datetime.time(9 if rng.random() < 0.8 else 14, 0)
+                    receptions.append((
+                        reception_id, station_id, day, starts, datetime.time(starts.hour + 2, 30),
+                        rng.choices(mode_names, mode_weights)[0], status, title if held else "",
+                        rng.randrange(3, 40) if held else 0, f"接待选民，收集{title}等意见。" if held else "",
+                        recorder if held else None,
+                    ))
+                    for deputy_id in rng.sample(deputies, min(len(deputies), rng.choice((2, 2, 3)))):
+                        links.append((link_id, reception_id, deputy_id))
+                        link_id += 1
+                    reception_id += 1
+        self.copy(Reception, ["id", "station_id", "date", "starts_at", "ends_at", "mode", "status", "topic",
+                              "visitor_count", "summary", "recorded_by_id"], iter(receptions))
+        self.copy(Reception.deputies.through, ["id", "reception_id", "deputy_id"], iter(links))
+        return f"{len(receptions)} receptions at {len(members)} stations, {len(links)} deputies attending"
+
     def finish(self) -> str:
         models = [Station, Unit, Unit.officers.through, User, Deputy, Mandate, StationMembership, Category, Suggestion,
-                  SuggestionDeputy, Assignment, Event, Evaluation]
+                  SuggestionDeputy, Assignment, Event, Evaluation, Reception, Reception.deputies.through]
         with transaction.atomic(), connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)

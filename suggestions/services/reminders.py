@@ -1,13 +1,19 @@
-"""The deadline reminder sweep: each reminder once, by constraint."""
+"""The deadline reminder sweep: each reminder once, by constraint, written a batch at a time."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
+from collections.abc import Callable, Iterator, Sequence
 
-from django.db import IntegrityError, transaction
+from django.db import OperationalError, connection, transaction
+from django.db.models import Case, CharField, Exists, OuterRef, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.models import Role, User
+from liaison.regions import lineage
 from suggestions.calendar import WorkCalendar
 from suggestions.conf import reminder_offsets, setting
 from suggestions.models import (
@@ -15,17 +21,22 @@ from suggestions.models import (
     OPEN_ASSIGNMENT_STATUSES,
     Action,
     Assignment,
+    Event,
+    Notification,
     NotificationKind,
     Reminder,
+    Unit,
 )
-from suggestions.notify import notify, schedule_delivery
-from suggestions.selectors import (
-    responsible_leaders,
-    responsible_staff,
-    unit_officers,
-)
+from suggestions.notify import schedule_delivery
 
-from .events import _link, _today, event_record
+from .events import _link, _today
+
+#: Reminders written (with their notices and events) per transaction.
+BATCH_SIZE = 1000
+#: How long a batch waits on a reminder row another transaction holds before going one by one.
+BATCH_LOCK_WAIT = "1s"
+# lock_not_available (lock_timeout), deadlock_detected: a batch that met another writer.
+_CONTENDED = {"55P03", "40P01"}
 
 
 # --- reminders --------------------------------------------------------------------------------
@@ -52,86 +63,247 @@ def reminder_kind(deadline: datetime.date, today: datetime.date, calendar: WorkC
     return "long_overdue" if late >= int(setting("LONG_OVERDUE_WORKING_DAYS")) else "overdue"
 
 
-def reminders_sweep(*, today: datetime.date | None = None) -> SweepResult:
+def reminders_sweep(*, today: datetime.date | None = None, batch_size: int = BATCH_SIZE) -> SweepResult:
     """The urging ladder: remind units (and their staff) before deadlines, urge them formally
     (催办) the working day after, escalate to the leaders later: each rung once.
 
     For every unanswered assignment of a live suggestion whose deadline is within the largest
-    offset or past, the reminder due today is INSERTed; the unique constraint (assignment,
-    kind, deadline) lets exactly one sweep win, even two at once, and its notices are written
-    in the same transaction as the reminder row. A new deadline (re-handling) starts afresh.
+    offset or past, the reminder due today is INSERTed unless it was sent; the unique
+    constraint (assignment, kind, deadline) lets exactly one sweep win, even two at once, and
+    the notices and the event of each reminder are written in the same transaction as its row
+    (one transaction per batch). A new deadline (re-handling) starts afresh.
+
+    The queries do not grow with the number of reminders: one for the deadlines, one for what
+    is due and not yet sent, then a handful per batch (see `_send`).
     """
     calendar = WorkCalendar()
     today = today or _today()
     offsets = reminder_offsets()
     horizon = calendar.add_working_days(today, offsets[0] if offsets else 0)
-    candidates = list(
-        Assignment.objects.filter(
-            status__in=OPEN_ASSIGNMENT_STATUSES,
-            suggestion__status__in=LIVE_SUGGESTION_STATUSES,
-            deadline__lte=horizon,
-        )
-        .select_related("suggestion", "unit")
-        .order_by("deadline", "pk")
-    )
-    already = set(
-        Reminder.objects.filter(assignment__in=[a.pk for a in candidates]).values_list("assignment_id", "kind", "deadline")
-    )
+    open_work = Assignment.objects.filter(
+        status__in=OPEN_ASSIGNMENT_STATUSES, suggestion__status__in=LIVE_SUGGESTION_STATUSES, deadline__lte=horizon
+    ).order_by()
+    # Many assignments share few deadlines: the rung is decided once per deadline.
+    by_kind: dict[str, list[datetime.date]] = {}
+    for deadline in open_work.values_list("deadline", flat=True).distinct():
+        kind = reminder_kind(deadline, today, calendar)
+        if kind is not None:
+            by_kind.setdefault(kind, []).append(deadline)
     result = SweepResult(today=today)
-    kinds: dict[datetime.date, str | None] = {}  # many assignments share few deadlines
-    for assignment in candidates:
-        if assignment.deadline not in kinds:
-            kinds[assignment.deadline] = reminder_kind(assignment.deadline, today, calendar)
-        kind = kinds[assignment.deadline]
-        if kind is None:
-            continue
-        if (assignment.pk, kind, assignment.deadline) in already:
+    if not by_kind:
+        return result
+    sent = Reminder.objects.filter(assignment=OuterRef("pk"), kind=OuterRef("kind"), deadline=OuterRef("deadline"))
+    candidates = (
+        open_work.filter(deadline__in=[d for ds in by_kind.values() for d in ds])
+        .annotate(
+            kind=Case(*(When(deadline__in=ds, then=Value(k)) for k, ds in by_kind.items()), output_field=CharField()),
+            sent=Exists(sent),
+        )
+        .order_by("deadline", "pk")
+        .values_list("pk", "kind", "deadline", "sent")
+    )
+    pending = []
+    for pk, kind, deadline, already in candidates:
+        if already:
             result.skipped += 1
-            continue
-        try:
-            with transaction.atomic():
-                reminder = Reminder.objects.create(assignment=assignment, kind=kind, deadline=assignment.deadline)
-                result.notifications += _reminder_notices(assignment, kind, today, calendar)
-        except IntegrityError:
-            result.skipped += 1  # another sweep got there first
-            continue
-        result.reminders.append(reminder)
+        else:
+            pending.append((pk, kind, deadline))
+    people = _People()
+    between = functools.cache(calendar.working_days_between)  # the days counted in the notices
+    for start in range(0, len(pending), batch_size):
+        _send(pending[start:start + batch_size], today, between, people, result)
     if result.notifications:
         schedule_delivery()
     return result
 
 
-def _reminder_notices(assignment: Assignment, kind: str, today: datetime.date, calendar: WorkCalendar) -> int:
+def _send(batch: Sequence[tuple], today, between: Callable, people: _People, result: SweepResult) -> None:
+    """One transaction: INSERT the batch's reminders (ON CONFLICT DO NOTHING RETURNING), then the
+    notices and events of exactly the rows this sweep won. If another transaction holds one of
+    the rows (a concurrent sweep's batch, a crash being rolled back), the batch gives up after
+    BATCH_LOCK_WAIT and goes one reminder at a time, so all before the held one are committed."""
+    try:
+        with transaction.atomic():
+            with _lock_wait_limited(len(batch) > 1):
+                won = _insert_reminders(batch)
+            reminders = _load(won)
+            notices = _write_notices(reminders, today, between, people)
+    except OperationalError as error:
+        if len(batch) == 1 or getattr(error.__cause__, "sqlstate", None) not in _CONTENDED:
+            raise
+        for row in batch:
+            _send([row], today, between, people, result)
+        return
+    result.reminders += reminders
+    result.notifications += notices
+    result.skipped += len(batch) - len(reminders)  # another sweep got there first
+
+
+class _lock_wait_limited:
+    """Within the current transaction on PostgreSQL, make lock waits give up after
+    BATCH_LOCK_WAIT, then put the previous limit back."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and connection.vendor == "postgresql"
+
+    def __enter__(self):
+        if self.enabled:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "WITH o AS MATERIALIZED (SELECT current_setting('lock_timeout') AS old) "
+                    "SELECT old, set_config('lock_timeout', %s, true) FROM o",
+                    [BATCH_LOCK_WAIT],
+                )
+                self.previous = cursor.fetchone()[0]
+
+    def __exit__(self, *exc_info):
+        if self.enabled and exc_info[0] is None:  # after an error the savepoint's rollback restores it
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [self.previous])
+
+
+def _insert_reminders(batch: Sequence[tuple]) -> list[Reminder]:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING: the reminders of the batch that nobody had sent."""
+    now = timezone.now()
+    ops = connection.ops
+    created_at = ops.adapt_datetimefield_value(now)
+    rows = ", ".join(["(%s, %s, %s, %s)"] * len(batch))
+    params = [v for pk, kind, deadline in batch for v in (pk, kind, ops.adapt_datefield_value(deadline), created_at)]
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (assignment_id, kind, deadline, created_at) VALUES {rows} "
+            "ON CONFLICT (assignment_id, kind, deadline) DO NOTHING RETURNING id, assignment_id",
+            params,
+        )
+        won = dict((assignment_id, pk) for pk, assignment_id in cursor.fetchall())
+    # In the sweep's order (deadline, assignment); one reminder per assignment per sweep.
+    return [
+        Reminder(pk=won[assignment_id], assignment_id=assignment_id, kind=kind, deadline=deadline, created_at=now)
+        for assignment_id, kind, deadline in batch
+        if assignment_id in won
+    ]
+
+
+def _load(reminders: list[Reminder]) -> list[Reminder]:
+    """Attach each reminder's assignment, with its unit and suggestion (one query)."""
+    if not reminders:
+        return reminders
+    assignments = Assignment.objects.filter(pk__in=[r.assignment_id for r in reminders]).select_related(
+        "suggestion", "unit"
+    ).only(
+        "role", "deadline", "unit__name", "suggestion__code", "suggestion__title", "suggestion__status",
+        "suggestion__region", "suggestion__escalated_to", "suggestion__supervision_leader",
+    ).in_bulk()
+    for reminder in reminders:
+        reminder.assignment = assignments[reminder.assignment_id]
+    return reminders
+
+
+class _People:
+    """Who is told, looked up once per sweep for all its reminders: the officers of each unit,
+    the nearest staff and leaders of each handling region, the supervising leaders."""
+
+    def __init__(self):
+        self.officers: dict[int, list[int]] = {}
+        self.nearest: dict[tuple[str, str], list[int]] = {}
+        self.active: dict[int, bool] = {}
+
+    def load(self, assignments: list[Assignment], escalated: list[Assignment]) -> None:
+        units = {a.unit_id for a in assignments} - self.officers.keys()
+        if units:
+            for unit in units:
+                self.officers[unit] = []
+            officers = Unit.officers.through.objects.filter(unit_id__in=units, user__is_active=True)
+            for unit, user in officers.order_by("user_id").values_list("unit_id", "user_id"):
+                self.officers[unit].append(user)
+        regions = {a.suggestion.handling_region_id for a in assignments} - {r for _role, r in self.nearest}
+        if regions:
+            # unit_officers/nearest_users for every region at once: the users at or above each
+            # region, then, per role, those at the deepest level that has any.
+            codes = {code for region in regions for code in lineage(region)}
+            users = list(
+                User.objects.filter(role__in=[Role.STAFF, Role.LEADER], is_active=True, region_id__in=codes)
+                .order_by("pk").values_list("pk", "role", "region_id")
+            )
+            for region in regions:
+                above = set(lineage(region))
+                for role in (Role.STAFF, Role.LEADER):
+                    mine = [(pk, code) for pk, r, code in users if r == role and code in above]
+                    deepest = max((len(code) for _pk, code in mine), default=0)
+                    self.nearest[role, region] = [pk for pk, code in mine if len(code) == deepest]
+        leaders = {a.suggestion.supervision_leader_id for a in escalated} - {None} - self.active.keys()
+        if leaders:
+            active = set(User.objects.filter(pk__in=leaders, is_active=True).values_list("pk", flat=True))
+            self.active.update({pk: pk in active for pk in leaders})
+
+    def recipients(self, assignment: Assignment, escalate: bool) -> Iterator[int]:
+        """unit_officers + responsible_staff (+ responsible_leaders on escalation), in that order."""
+        suggestion = assignment.suggestion
+        region = suggestion.handling_region_id
+        yield from self.officers[assignment.unit_id]
+        yield from self.nearest[Role.STAFF, region]
+        if escalate:  # the supervising leader, else the nearest leaders
+            leader = suggestion.supervision_leader_id
+            if leader is not None and self.active[leader]:
+                yield leader
+            else:
+                yield from self.nearest[Role.LEADER, region]
+
+
+def _write_notices(reminders: list[Reminder], today, between: Callable, people: _People) -> int:
+    """The notices (one per distinct recipient, as `notify`) and the timeline event of each reminder."""
+    if not reminders:
+        return 0
+    people.load([r.assignment for r in reminders], [r.assignment for r in reminders if r.kind == "long_overdue"])
+    now = timezone.now()
+    notices, events = [], []
+    for reminder in reminders:
+        assignment, kind = reminder.assignment, reminder.kind
+        suggestion = assignment.suggestion
+        notice_kind, title, body = _notice_text(assignment, kind, today, between)
+        seen: set[int] = set()
+        for user in people.recipients(assignment, kind == "long_overdue"):
+            if user in seen:
+                continue
+            seen.add(user)
+            notices.append(Notification(
+                recipient_id=user, kind=notice_kind, title=str(title)[:200], body=str(body),
+                suggestion_id=suggestion.pk, assignment_id=assignment.pk, created_at=now,
+            ))
+        # event_record's row, for many at once; the formal 催办 is recorded on the timeline as one.
+        events.append(Event(
+            suggestion_id=suggestion.pk, assignment_id=assignment.pk, actor=None, actor_name="",
+            action=Action.URGE if kind == "overdue" else Action.REMIND,
+            from_status=suggestion.status, to_status=suggestion.status, note="",
+            data={"kind": kind, "deadline": assignment.deadline.isoformat(), "automatic": True},
+        ))
+    Notification.objects.bulk_create(notices)
+    Event.objects.bulk_create(events)
+    return len(notices)
+
+
+def _notice_text(assignment: Assignment, kind: str, today, between: Callable) -> tuple[str, str, str]:
     suggestion = assignment.suggestion
-    recipients = unit_officers([assignment.unit_id]) + responsible_staff(suggestion)
-    role = assignment.get_role_display()
     values = {
         "unit": assignment.unit.name,
-        "role": role,
+        "role": assignment.get_role_display(),
         "link": _link(suggestion),
         "deadline": assignment.deadline,
         "title": suggestion.title[:80],
     }
     if kind.startswith("due_"):
-        values["days"] = calendar.working_days_between(today, assignment.deadline)
-        notice_kind = NotificationKind.DUE
+        values["days"] = between(today, assignment.deadline)
         title = _("即将到期（剩 %(days)s 个工作日）：%(title)s") % values
         body = _("%(unit)s %(role)s的 %(link)s 将于 %(deadline)s 到期，请抓紧办理。") % values
+        return NotificationKind.DUE, title, body
+    values["late"] = between(assignment.deadline, today)
+    notice_kind = NotificationKind.LONG_OVERDUE if kind == "long_overdue" else NotificationKind.OVERDUE
+    values["tier"] = NotificationKind(notice_kind).label
+    if kind == "overdue":  # the formal 催办
+        title = _("催办（已超期）：%(title)s") % values
+        body = _("%(unit)s %(role)s的 %(link)s 已于 %(deadline)s 到期，超期 %(late)s 个工作日，现予催办，请抓紧办理并答复。") % values
     else:
-        if kind == "long_overdue":  # escalation: the supervising leader, else the nearest leaders
-            recipients += responsible_leaders(suggestion)
-        values["late"] = calendar.working_days_between(assignment.deadline, today)
-        notice_kind = NotificationKind.LONG_OVERDUE if kind == "long_overdue" else NotificationKind.OVERDUE
-        values["tier"] = NotificationKind(notice_kind).label
-        if kind == "overdue":  # the formal 催办, recorded on the timeline as one
-            title = _("催办（已超期）：%(title)s") % values
-            body = _("%(unit)s %(role)s的 %(link)s 已于 %(deadline)s 到期，超期 %(late)s 个工作日，现予催办，请抓紧办理并答复。") % values
-        else:
-            title = _("%(tier)s，提请领导督办：%(title)s") % values
-            body = _("%(unit)s %(role)s的 %(link)s 已于 %(deadline)s 到期，超期 %(late)s 个工作日，请督促办理。") % values
-    created = notify(recipients=recipients, kind=notice_kind, title=title, body=body,
-                     suggestion=suggestion, assignment=assignment, deliver=False)
-    action = Action.URGE if kind == "overdue" else Action.REMIND
-    event_record(suggestion=suggestion, by=None, action=action, from_status=suggestion.status, assignment=assignment,
-                 data={"kind": kind, "deadline": assignment.deadline.isoformat(), "automatic": True})
-    return len(created)
+        title = _("%(tier)s，提请领导督办：%(title)s") % values
+        body = _("%(unit)s %(role)s的 %(link)s 已于 %(deadline)s 到期，超期 %(late)s 个工作日，请督促办理。") % values
+    return notice_kind, title, body

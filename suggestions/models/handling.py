@@ -73,6 +73,11 @@ class Assignment(models.Model):
             models.Index(fields=["unit", "status"], name="assignment_unit_status"),
             models.Index(fields=["status", "deadline"], name="assignment_status_deadline"),
             models.Index(fields=["suggestion", "role", "status"], name="assignment_sugg_role_status"),
+            # The reminder sweep's candidates, in its order, without reading the table.
+            models.Index(
+                fields=["deadline", "id"], include=["suggestion"], condition=Q(status__in=OPEN_ASSIGNMENT_STATUSES),
+                name="assignment_open_deadline",
+            ),
         ]
         constraints = [
             # A unit holds a suggestion once at a time; after a return it may get it again.

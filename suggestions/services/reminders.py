@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
-from collections.abc import Callable, Iterator, Sequence
+import json
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from django.db import OperationalError, connection, transaction
 from django.db.models import Case, CharField, Exists, OuterRef, Value, When
@@ -21,6 +23,7 @@ from suggestions.models import (
     OPEN_ASSIGNMENT_STATUSES,
     Action,
     Assignment,
+    AssignmentRole,
     Event,
     Notification,
     NotificationKind,
@@ -80,10 +83,9 @@ def reminders_sweep(*, today: datetime.date | None = None, batch_size: int = BAT
     today = today or _today()
     offsets = reminder_offsets()
     horizon = calendar.add_working_days(today, offsets[0] if offsets else 0)
-    open_work = Assignment.objects.filter(
-        status__in=OPEN_ASSIGNMENT_STATUSES, suggestion__status__in=LIVE_SUGGESTION_STATUSES, deadline__lte=horizon
-    ).order_by()
-    # Many assignments share few deadlines: the rung is decided once per deadline.
+    open_work = Assignment.objects.filter(status__in=OPEN_ASSIGNMENT_STATUSES, deadline__lte=horizon).order_by()
+    # Many assignments share few deadlines: the rung is decided once per deadline (of any open
+    # assignment: a deadline only a closed suggestion has costs a date computed, not a reminder).
     by_kind: dict[str, list[datetime.date]] = {}
     for deadline in open_work.values_list("deadline", flat=True).distinct():
         kind = reminder_kind(deadline, today, calendar)
@@ -94,7 +96,9 @@ def reminders_sweep(*, today: datetime.date | None = None, batch_size: int = BAT
         return result
     sent = Reminder.objects.filter(assignment=OuterRef("pk"), kind=OuterRef("kind"), deadline=OuterRef("deadline"))
     candidates = (
-        open_work.filter(deadline__in=[d for ds in by_kind.values() for d in ds])
+        open_work.filter(
+            deadline__in=[d for ds in by_kind.values() for d in ds], suggestion__status__in=LIVE_SUGGESTION_STATUSES
+        )
         .annotate(
             kind=Case(*(When(deadline__in=ds, then=Value(k)) for k, ds in by_kind.items()), output_field=CharField()),
             sent=Exists(sent),
@@ -126,17 +130,16 @@ def _send(batch: Sequence[tuple], today, between: Callable, people: _People, res
         with transaction.atomic():
             with _lock_wait_limited(len(batch) > 1):
                 won = _insert_reminders(batch)
-            reminders = _load(won)
-            notices = _write_notices(reminders, today, between, people)
+            notices = _write_notices(won, today, between, people)
     except OperationalError as error:
         if len(batch) == 1 or getattr(error.__cause__, "sqlstate", None) not in _CONTENDED:
             raise
         for row in batch:
             _send([row], today, between, people, result)
         return
-    result.reminders += reminders
+    result.reminders += won
     result.notifications += notices
-    result.skipped += len(batch) - len(reminders)  # another sweep got there first
+    result.skipped += len(batch) - len(won)  # another sweep got there first
 
 
 class _lock_wait_limited:
@@ -185,42 +188,59 @@ def _insert_reminders(batch: Sequence[tuple]) -> list[Reminder]:
     ]
 
 
-def _load(reminders: list[Reminder]) -> list[Reminder]:
-    """Attach each reminder's assignment, with its unit and suggestion (one query)."""
+def _load(reminders: list[Reminder]) -> list[_Due]:
+    """What each reminder's notices and event are made of, in its order (one query, no models)."""
     if not reminders:
-        return reminders
-    assignments = Assignment.objects.filter(pk__in=[r.assignment_id for r in reminders]).select_related(
-        "suggestion", "unit"
-    ).only(
-        "role", "deadline", "unit__name", "suggestion__code", "suggestion__title", "suggestion__status",
-        "suggestion__region", "suggestion__escalated_to", "suggestion__supervision_leader",
-    ).in_bulk()
-    for reminder in reminders:
-        reminder.assignment = assignments[reminder.assignment_id]
-    return reminders
+        return []
+    rows = Assignment.objects.filter(pk__in=[r.assignment_id for r in reminders]).values_list(
+        "pk", "role", "deadline", "unit_id", "unit__name", "suggestion_id", "suggestion__code", "suggestion__title",
+        "suggestion__status", "suggestion__region_id", "suggestion__escalated_to_id", "suggestion__supervision_leader_id",
+    )
+    due = {}
+    for pk, role, deadline, unit, unit_name, suggestion, code, title, status, region, escalated_to, leader in rows:
+        # handling_region_id: the upper level after 转报上级
+        due[pk] = _Due(pk, role, deadline, unit, unit_name, suggestion, code, title, status, escalated_to or region, leader)
+    return [due[r.assignment_id] for r in reminders]
+
+
+class _Due(NamedTuple):
+    """An assignment reminded now, with what its notices say (`code` and `title` make it a link)."""
+
+    assignment: int
+    role: str
+    deadline: datetime.date
+    unit: int
+    unit_name: str
+    suggestion: int
+    code: str
+    title: str
+    status: str
+    region: str  # the handling region
+    leader: int | None  # the supervising leader (领衔督办)
 
 
 class _People:
-    """Who is told, looked up once per sweep for all its reminders: the officers of each unit,
-    the nearest staff and leaders of each handling region, the supervising leaders."""
+    """Who is told, looked up once per sweep for all its reminders: the officers of each unit
+    (unit_officers), the nearest staff and leaders of each handling region (nearest_users), the
+    supervising leaders still active (responsible_leaders)."""
 
     def __init__(self):
         self.officers: dict[int, list[int]] = {}
         self.nearest: dict[tuple[str, str], list[int]] = {}
         self.active: dict[int, bool] = {}
 
-    def load(self, assignments: list[Assignment], escalated: list[Assignment]) -> None:
-        units = {a.unit_id for a in assignments} - self.officers.keys()
+    def load(self, dues: list[_Due], escalated: list[_Due]) -> None:
+        units = {d.unit for d in dues} - self.officers.keys()
         if units:
             for unit in units:
                 self.officers[unit] = []
             officers = Unit.officers.through.objects.filter(unit_id__in=units, user__is_active=True)
             for unit, user in officers.order_by("user_id").values_list("unit_id", "user_id"):
                 self.officers[unit].append(user)
-        regions = {a.suggestion.handling_region_id for a in assignments} - {r for _role, r in self.nearest}
+        regions = {d.region for d in dues} - {region for _role, region in self.nearest}
         if regions:
-            # unit_officers/nearest_users for every region at once: the users at or above each
-            # region, then, per role, those at the deepest level that has any.
+            # The users at or above every region at once; then, per region and role, those at
+            # the deepest level that has any.
             codes = {code for region in regions for code in lineage(region)}
             users = list(
                 User.objects.filter(role__in=[Role.STAFF, Role.LEADER], is_active=True, region_id__in=codes)
@@ -232,72 +252,82 @@ class _People:
                     mine = [(pk, code) for pk, r, code in users if r == role and code in above]
                     deepest = max((len(code) for _pk, code in mine), default=0)
                     self.nearest[role, region] = [pk for pk, code in mine if len(code) == deepest]
-        leaders = {a.suggestion.supervision_leader_id for a in escalated} - {None} - self.active.keys()
+        leaders = {d.leader for d in escalated} - {None} - self.active.keys()
         if leaders:
             active = set(User.objects.filter(pk__in=leaders, is_active=True).values_list("pk", flat=True))
             self.active.update({pk: pk in active for pk in leaders})
 
-    def recipients(self, assignment: Assignment, escalate: bool) -> Iterator[int]:
-        """unit_officers + responsible_staff (+ responsible_leaders on escalation), in that order."""
-        suggestion = assignment.suggestion
-        region = suggestion.handling_region_id
-        yield from self.officers[assignment.unit_id]
-        yield from self.nearest[Role.STAFF, region]
+    def recipients(self, due: _Due, escalate: bool) -> list[int]:
+        """The officers, then the staff (then, escalating, the leaders), each once, as `notify`."""
+        people = [*self.officers[due.unit], *self.nearest[Role.STAFF, due.region]]
         if escalate:  # the supervising leader, else the nearest leaders
-            leader = suggestion.supervision_leader_id
-            if leader is not None and self.active[leader]:
-                yield leader
+            if due.leader is not None and self.active[due.leader]:
+                people.append(due.leader)
             else:
-                yield from self.nearest[Role.LEADER, region]
+                people += self.nearest[Role.LEADER, due.region]
+        return list(dict.fromkeys(people))
 
 
 def _write_notices(reminders: list[Reminder], today, between: Callable, people: _People) -> int:
     """The notices (one per distinct recipient, as `notify`) and the timeline event of each reminder."""
-    if not reminders:
+    dues = _load(reminders)
+    if not dues:
         return 0
-    people.load([r.assignment for r in reminders], [r.assignment for r in reminders if r.kind == "long_overdue"])
+    people.load(dues, [d for d, r in zip(dues, reminders, strict=True) if r.kind == "long_overdue"])
     now = timezone.now()
     notices, events = [], []
-    for reminder in reminders:
-        assignment, kind = reminder.assignment, reminder.kind
-        suggestion = assignment.suggestion
-        notice_kind, title, body = _notice_text(assignment, kind, today, between)
-        seen: set[int] = set()
-        for user in people.recipients(assignment, kind == "long_overdue"):
-            if user in seen:
-                continue
-            seen.add(user)
-            notices.append(Notification(
-                recipient_id=user, kind=notice_kind, title=str(title)[:200], body=str(body),
-                suggestion_id=suggestion.pk, assignment_id=assignment.pk, created_at=now,
-            ))
-        # event_record's row, for many at once; the formal 催办 is recorded on the timeline as one.
-        events.append(Event(
-            suggestion_id=suggestion.pk, assignment_id=assignment.pk, actor=None, actor_name="",
-            action=Action.URGE if kind == "overdue" else Action.REMIND,
-            from_status=suggestion.status, to_status=suggestion.status, note="",
-            data={"kind": kind, "deadline": assignment.deadline.isoformat(), "automatic": True},
-        ))
-    Notification.objects.bulk_create(notices)
-    Event.objects.bulk_create(events)
+    for reminder, due in zip(reminders, dues, strict=True):
+        kind = reminder.kind
+        notice_kind, title, body = _notice_text(due, kind, today, between)
+        title = str(title)[:200]
+        for user in people.recipients(due, kind == "long_overdue"):
+            notices.append((user, notice_kind, title, body, due.suggestion, due.assignment, now))
+        # event_record's row; the formal 催办 is recorded on the timeline as one.
+        action = Action.URGE if kind == "overdue" else Action.REMIND
+        data = {"kind": kind, "deadline": due.deadline.isoformat(), "automatic": True}
+        events.append((due.suggestion, due.assignment, None, "", action, due.status, due.status, "", data, now))
+    _write(Notification, NOTICE_COLUMNS, notices)
+    _write(Event, EVENT_COLUMNS, events)
     return len(notices)
 
 
-def _notice_text(assignment: Assignment, kind: str, today, between: Callable) -> tuple[str, str, str]:
-    suggestion = assignment.suggestion
+NOTICE_COLUMNS = ("recipient_id", "kind", "title", "body", "suggestion_id", "assignment_id", "created_at")
+EVENT_COLUMNS = ("suggestion_id", "assignment_id", "actor_id", "actor_name", "action", "from_status", "to_status",
+                 "note", "data", "created_at")
+
+
+def _write(model, columns: Sequence[str], rows: list[tuple]) -> None:
+    """Many new rows at once: COPY on PostgreSQL (a fifth of bulk_create's time for the
+    sweep's tens of thousands), bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows])
+        return
+    fields = [model._meta.get_field(name) for name in columns]
+    json_at = [i for i, field in enumerate(fields) if field.get_internal_type() == "JSONField"]
+    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor, cursor.cursor.copy(
+        f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN"
+    ) as copy:
+        for row in rows:
+            if json_at:
+                row = tuple(json.dumps(v) if i in json_at else v for i, v in enumerate(row))
+            copy.write_row(row)
+
+
+def _notice_text(due: _Due, kind: str, today, between: Callable) -> tuple[str, str, str]:
     values = {
-        "unit": assignment.unit.name,
-        "role": assignment.get_role_display(),
-        "link": _link(suggestion),
-        "deadline": assignment.deadline,
-        "title": suggestion.title[:80],
+        "unit": due.unit_name,
+        "role": AssignmentRole(due.role).label,
+        "link": _link(due),
+        "deadline": due.deadline,
+        "title": due.title[:80],
     }
     if kind.startswith("due_"):
-        values["days"] = between(today, assignment.deadline)
+        values["days"] = between(today, due.deadline)
         title = _("即将到期（剩 %(days)s 个工作日）：%(title)s") % values
         body = _("%(unit)s %(role)s的 %(link)s 将于 %(deadline)s 到期，请抓紧办理。") % values
         return NotificationKind.DUE, title, body
-    values["late"] = between(assignment.deadline, today)
+    values["late"] = between(due.deadline, today)
     notice_kind = NotificationKind.LONG_OVERDUE if kind == "long_overdue" else NotificationKind.OVERDUE
     values["tier"] = NotificationKind(notice_kind).label
     if kind == "overdue":  # the formal 催办

@@ -36,5 +36,6 @@ def test_generate_province_then_bench_scale_on_a_small_city(db, postgres_only):
     for row in ("suggestions, county", "deputies, city", "stations, city", "tracking lookup", "reminder sweep",
                 "roster import"):
         assert f"| {row}" in table, table
+    assert "raw SQL wrote the same rows" in table, table  # the sweep's floor writes exactly what it writes
     # The sweep and the import were rolled back.
     assert Deputy.objects.count() == 300

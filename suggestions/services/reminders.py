@@ -6,7 +6,7 @@ import dataclasses
 import datetime
 import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from django.db import OperationalError, connection, transaction
@@ -113,15 +113,15 @@ def reminders_sweep(*, today: datetime.date | None = None, batch_size: int = BAT
         else:
             pending.append((pk, kind, deadline))
     people = _People()
-    between = functools.cache(calendar.working_days_between)  # the days counted in the notices
+    wording = _Wording(today, calendar)
     for start in range(0, len(pending), batch_size):
-        _send(pending[start:start + batch_size], today, between, people, result)
+        _send(pending[start:start + batch_size], wording, people, result)
     if result.notifications:
         schedule_delivery()
     return result
 
 
-def _send(batch: Sequence[tuple], today, between: Callable, people: _People, result: SweepResult) -> None:
+def _send(batch: Sequence[tuple], wording: _Wording, people: _People, result: SweepResult) -> None:
     """One transaction: INSERT the batch's reminders (ON CONFLICT DO NOTHING RETURNING), then the
     notices and events of exactly the rows this sweep won. If another transaction holds one of
     the rows (a concurrent sweep's batch, a crash being rolled back), the batch gives up after
@@ -130,12 +130,12 @@ def _send(batch: Sequence[tuple], today, between: Callable, people: _People, res
         with transaction.atomic():
             with _lock_wait_limited(len(batch) > 1):
                 won = _insert_reminders(batch)
-            notices = _write_notices(won, today, between, people)
+            notices = _write_notices(won, wording, people)
     except OperationalError as error:
         if len(batch) == 1 or getattr(error.__cause__, "sqlstate", None) not in _CONTENDED:
             raise
         for row in batch:
-            _send([row], today, between, people, result)
+            _send([row], wording, people, result)
         return
     result.reminders += won
     result.notifications += notices
@@ -169,13 +169,17 @@ def _insert_reminders(batch: Sequence[tuple]) -> list[Reminder]:
     """INSERT … ON CONFLICT DO NOTHING RETURNING: the reminders of the batch that nobody had sent."""
     now = timezone.now()
     ops = connection.ops
-    created_at = ops.adapt_datetimefield_value(now)
-    rows = ", ".join(["(%s, %s, %s, %s)"] * len(batch))
-    params = [v for pk, kind, deadline in batch for v in (pk, kind, ops.adapt_datefield_value(deadline), created_at)]
-    table = connection.ops.quote_name(Reminder._meta.db_table)
+    table = ops.quote_name(Reminder._meta.db_table)
+    if connection.vendor == "postgresql":  # three arrays bind and plan in a fifth of a VALUES list's time
+        rows = "SELECT a, k, d, %s FROM unnest(%s::bigint[], %s::varchar[], %s::date[]) AS t(a, k, d)"
+        params = [now, *map(list, zip(*batch, strict=True))]
+    else:
+        rows = "VALUES " + ", ".join(["(%s, %s, %s, %s)"] * len(batch))
+        created_at = ops.adapt_datetimefield_value(now)
+        params = [v for pk, kind, deadline in batch for v in (pk, kind, ops.adapt_datefield_value(deadline), created_at)]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (assignment_id, kind, deadline, created_at) VALUES {rows} "
+            f"INSERT INTO {table} (assignment_id, kind, deadline, created_at) {rows} "
             "ON CONFLICT (assignment_id, kind, deadline) DO NOTHING RETURNING id, assignment_id",
             params,
         )
@@ -192,7 +196,7 @@ def _load(reminders: list[Reminder]) -> list[_Due]:
     """What each reminder's notices and event are made of, in its order (one query, no models)."""
     if not reminders:
         return []
-    rows = Assignment.objects.filter(pk__in=[r.assignment_id for r in reminders]).values_list(
+    rows = Assignment.objects.filter(pk__in=[r.assignment_id for r in reminders]).order_by().values_list(
         "pk", "role", "deadline", "unit_id", "unit__name", "suggestion_id", "suggestion__code", "suggestion__title",
         "suggestion__status", "suggestion__region_id", "suggestion__escalated_to_id", "suggestion__supervision_leader_id",
     )
@@ -268,7 +272,7 @@ class _People:
         return list(dict.fromkeys(people))
 
 
-def _write_notices(reminders: list[Reminder], today, between: Callable, people: _People) -> int:
+def _write_notices(reminders: list[Reminder], wording: _Wording, people: _People) -> int:
     """The notices (one per distinct recipient, as `notify`) and the timeline event of each reminder."""
     dues = _load(reminders)
     if not dues:
@@ -278,8 +282,7 @@ def _write_notices(reminders: list[Reminder], today, between: Callable, people: 
     notices, events = [], []
     for reminder, due in zip(reminders, dues, strict=True):
         kind = reminder.kind
-        notice_kind, title, body = _notice_text(due, kind, today, between)
-        title = str(title)[:200]
+        notice_kind, title, body = wording.notice(due, kind)
         for user in people.recipients(due, kind == "long_overdue"):
             notices.append((user, notice_kind, title, body, due.suggestion, due.assignment, now))
         # event_record's row; the formal 催办 is recorded on the timeline as one.
@@ -314,26 +317,37 @@ def _write(model, columns: Sequence[str], rows: list[tuple]) -> None:
             copy.write_row(row)
 
 
-def _notice_text(due: _Due, kind: str, today, between: Callable) -> tuple[str, str, str]:
-    values = {
-        "unit": due.unit_name,
-        "role": AssignmentRole(due.role).label,
-        "link": _link(due),
-        "deadline": due.deadline,
-        "title": due.title[:80],
-    }
-    if kind.startswith("due_"):
-        values["days"] = between(today, due.deadline)
-        title = _("即将到期（剩 %(days)s 个工作日）：%(title)s") % values
-        body = _("%(unit)s %(role)s的 %(link)s 将于 %(deadline)s 到期，请抓紧办理。") % values
-        return NotificationKind.DUE, title, body
-    values["late"] = between(due.deadline, today)
-    notice_kind = NotificationKind.LONG_OVERDUE if kind == "long_overdue" else NotificationKind.OVERDUE
-    values["tier"] = NotificationKind(notice_kind).label
-    if kind == "overdue":  # the formal 催办
-        title = _("催办（已超期）：%(title)s") % values
-        body = _("%(unit)s %(role)s的 %(link)s 已于 %(deadline)s 到期，超期 %(late)s 个工作日，现予催办，请抓紧办理并答复。") % values
-    else:
-        title = _("%(tier)s，提请领导督办：%(title)s") % values
-        body = _("%(unit)s %(role)s的 %(link)s 已于 %(deadline)s 到期，超期 %(late)s 个工作日，请督促办理。") % values
-    return notice_kind, title, body
+class _Wording:
+    """The notices' words: the service's messages, translated and counted once per sweep."""
+
+    def __init__(self, today: datetime.date, calendar: WorkCalendar):
+        self.today = today
+        self.between = functools.cache(calendar.working_days_between)
+        self.roles = {role: str(label) for role, label in AssignmentRole.choices}
+        tier = NotificationKind.LONG_OVERDUE.label
+        self.templates = {
+            "due": (NotificationKind.DUE, _("即将到期（剩 %(days)s 个工作日）：%(title)s"),
+                    _("%(unit)s %(role)s的 %(link)s 将于 %(deadline)s 到期，请抓紧办理。")),
+            # the formal 催办
+            "overdue": (NotificationKind.OVERDUE, _("催办（已超期）：%(title)s"),
+                        _("%(unit)s %(role)s的 %(link)s 已于 %(deadline)s 到期，超期 %(late)s 个工作日，现予催办，请抓紧办理并答复。")),
+            "long_overdue": (NotificationKind.LONG_OVERDUE, _("%(tier)s，提请领导督办：%(title)s") % {"tier": tier, "title": "%(title)s"},
+                             _("%(unit)s %(role)s的 %(link)s 已于 %(deadline)s 到期，超期 %(late)s 个工作日，请督促办理。")),
+        }
+
+    def notice(self, due: _Due, kind: str) -> tuple[str, str, str]:
+        """(notice kind, title, body) of `kind`'s reminder for `due`."""
+        values = {
+            "unit": due.unit_name,
+            "role": self.roles[due.role],
+            "link": _link(due),
+            "deadline": due.deadline,
+            "title": due.title[:80],
+        }
+        if kind.startswith("due_"):
+            values["days"] = self.between(self.today, due.deadline)
+            kind = "due"
+        else:
+            values["late"] = self.between(due.deadline, self.today)
+        notice_kind, title, body = self.templates[kind]
+        return notice_kind, (title % values)[:200], body % values

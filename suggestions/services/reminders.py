@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import functools
@@ -142,27 +143,23 @@ def _send(batch: Sequence[tuple], wording: _Wording, people: _People, result: Sw
     result.skipped += len(batch) - len(won)  # another sweep got there first
 
 
-class _lock_wait_limited:
+@contextlib.contextmanager
+def _lock_wait_limited(enabled: bool):
     """Within the current transaction on PostgreSQL, make lock waits give up after
-    BATCH_LOCK_WAIT, then put the previous limit back."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled and connection.vendor == "postgresql"
-
-    def __enter__(self):
-        if self.enabled:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "WITH o AS MATERIALIZED (SELECT current_setting('lock_timeout') AS old) "
-                    "SELECT old, set_config('lock_timeout', %s, true) FROM o",
-                    [BATCH_LOCK_WAIT],
-                )
-                self.previous = cursor.fetchone()[0]
-
-    def __exit__(self, *exc_info):
-        if self.enabled and exc_info[0] is None:  # after an error the savepoint's rollback restores it
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [self.previous])
+    BATCH_LOCK_WAIT, then put the previous limit back (after an error, the rollback does)."""
+    if not (enabled and connection.vendor == "postgresql"):
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH o AS MATERIALIZED (SELECT current_setting('lock_timeout') AS old) "
+            "SELECT old, set_config('lock_timeout', %s, true) FROM o",
+            [BATCH_LOCK_WAIT],
+        )
+        previous = cursor.fetchone()[0]
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
 
 
 def _insert_reminders(batch: Sequence[tuple]) -> list[Reminder]:

@@ -72,8 +72,8 @@ def per_item_sweep(today: D) -> tuple[int, int, int]:
         if kind.startswith("due_"):
             values["days"] = calendar.working_days_between(today, assignment.deadline)
             notice_kind = NotificationKind.DUE
-            title = "即将到期（剩 %(days)s 个工作日）：%(title)s" % values
-            body = "%(unit)s %(role)s的 %(link)s 将于 %(deadline)s 到期，请抓紧办理。" % values
+            title = "即将到期（剩 {days} 个工作日）：{title}".format(**values)
+            body = "{unit} {role}的 {link} 将于 {deadline} 到期，请抓紧办理。".format(**values)
         else:
             if kind == "long_overdue":
                 recipients += responsible_leaders(suggestion)
@@ -81,12 +81,12 @@ def per_item_sweep(today: D) -> tuple[int, int, int]:
             notice_kind = NotificationKind.LONG_OVERDUE if kind == "long_overdue" else NotificationKind.OVERDUE
             values["tier"] = NotificationKind(notice_kind).label
             if kind == "overdue":
-                title = "催办（已超期）：%(title)s" % values
-                body = ("%(unit)s %(role)s的 %(link)s 已于 %(deadline)s 到期，超期 %(late)s 个工作日，"
-                        "现予催办，请抓紧办理并答复。") % values
+                title = "催办（已超期）：{title}".format(**values)
+                body = ("{unit} {role}的 {link} 已于 {deadline} 到期，超期 {late} 个工作日，"
+                        "现予催办，请抓紧办理并答复。").format(**values)
             else:
-                title = "%(tier)s，提请领导督办：%(title)s" % values
-                body = "%(unit)s %(role)s的 %(link)s 已于 %(deadline)s 到期，超期 %(late)s 个工作日，请督促办理。" % values
+                title = "{tier}，提请领导督办：{title}".format(**values)
+                body = "{unit} {role}的 {link} 已于 {deadline} 到期，超期 {late} 个工作日，请督促办理。".format(**values)
         notices += len(notify(recipients=recipients, kind=notice_kind, title=title, body=body,
                               suggestion=suggestion, assignment=assignment, deliver=False))
         event_record(suggestion=suggestion, by=None, action=Action.URGE if kind == "overdue" else Action.REMIND,

@@ -80,8 +80,11 @@ class Assignment(models.Model):
             # (status=pending/signed, overdue): open work is recent, so walking every
             # assignment by deadline would pass all the answered ones first.
             models.Index(fields=["unit", "deadline", "id"], name="assignment_unit_deadline"),
+            # The reminder sweep's candidates and the unanswered (status=pending/signed, overdue) in
+            # deadline order, without reading the table.
             models.Index(
-                fields=["deadline", "id"], condition=Q(status__in=OPEN_ASSIGNMENT_STATUSES), name="assignment_open_deadline"
+                fields=["deadline", "id"], include=["suggestion"], condition=Q(status__in=OPEN_ASSIGNMENT_STATUSES),
+                name="assignment_open_deadline",
             ),
         ]
         constraints = [

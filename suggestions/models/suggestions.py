@@ -17,6 +17,7 @@ from stations.models import Region, Station
 
 from ..similar.text import stored_terms
 from .choices import (
+    LIVE_SUGGESTION_STATUSES,
     Consent,
     DeputyRole,
     Result,
@@ -177,6 +178,9 @@ class Suggestion(models.Model):
             models.Index(fields=["category", "status"], name="sugg_category_status"),
             models.Index(fields=["supervision", "status"], name="sugg_supervision_status"),
             models.Index(fields=["is_public", "published_at"], name="sugg_public"),
+            # The reminder sweep asks "is it still live?" of each due assignment's suggestion:
+            # answered from this small index alone, not from a million rows' pages.
+            models.Index(fields=["id"], condition=Q(status__in=LIVE_SUGGESTION_STATUSES), name="sugg_live"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -40,5 +40,6 @@ def test_generate_province_then_bench_scale_on_a_small_city(db, postgres_only):
                 "roster import", "assignments, staff, county", "assignments, unit officer", "unit officer's inbox",
                 "deputies, deputy", "receptions, deputy", "stations, leader, city"):
         assert f"| {row}" in table, table
+    assert "raw SQL wrote the same rows" in table, table  # the sweep's floor writes exactly what it writes
     # The sweep and the import were rolled back.
     assert Deputy.objects.count() == 300

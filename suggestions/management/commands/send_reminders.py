@@ -5,6 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from suggestions import notify
+from suggestions.models import Assignment
 from suggestions.services.reminders import reminders_sweep
 
 
@@ -25,8 +26,11 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(f"--date must be YYYY-MM-DD: {exc}") from exc
         result = reminders_sweep(today=today)
+        assignments = Assignment.objects.select_related("suggestion", "unit").in_bulk(
+            [reminder.assignment_id for reminder in result.reminders]
+        )
         for reminder in result.reminders:
-            assignment = reminder.assignment
+            assignment = assignments[reminder.assignment_id]
             self.stdout.write(
                 f"{reminder.kind:<13} {assignment.suggestion.code} {assignment.unit.name} "
                 f"({assignment.get_role_display()}) deadline {reminder.deadline}"

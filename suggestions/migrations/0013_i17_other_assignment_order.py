@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('suggestions', '0011_issue18b_similar_window'),
+        ('suggestions', '0012_i17_load_outbox_due_order'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -19,9 +19,5 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='assignment',
             index=models.Index(fields=['unit', 'deadline', 'id'], name='assignment_unit_deadline'),
-        ),
-        migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(condition=models.Q(('status__in', ('pending', 'signed'))), fields=['deadline', 'id'], name='assignment_open_deadline'),
         ),
     ]

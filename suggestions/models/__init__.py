@@ -34,9 +34,12 @@ from .handling import Assignment, AssignmentQuerySet, Contact
 from .notifications import Holiday, Notification, Reminder
 from .outbox import MessageChannel, MessageKind, MessageState, OutboundMessage
 from .stats import (
+    StatChanged,
     StatEvaluationFact,
     StatFact,
     StatFiguresMixin,
+    StatLedger,
+    StatLedgerBuild,
     StatSnapshot,
     StatStage,
     StatWorkday,
@@ -96,10 +99,13 @@ __all__ = [
     "Route",
     "Session",
     "Source",
+    "StatChanged",
     "StatDimension",
     "StatEvaluationFact",
     "StatFact",
     "StatFiguresMixin",
+    "StatLedger",
+    "StatLedgerBuild",
     "StatPeriod",
     "StatSnapshot",
     "StatStage",

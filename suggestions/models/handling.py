@@ -73,6 +73,8 @@ class Assignment(models.Model):
             models.Index(fields=["unit", "status"], name="assignment_unit_status"),
             models.Index(fields=["status", "deadline"], name="assignment_status_deadline"),
             models.Index(fields=["suggestion", "role", "status"], name="assignment_sugg_role_status"),
+            # What changed since the statistics ledger's cutoff (suggestions/stats/ledger.py).
+            models.Index(fields=["updated_at"], name="assignment_updated"),
         ]
         constraints = [
             # A unit holds a suggestion once at a time; after a return it may get it again.

@@ -284,3 +284,115 @@ class StatFact(models.Model):
 
     def __str__(self) -> str:
         return str(self.id)
+
+
+# The ledger (统计台账): each suggestion's statistics as the nightly run last found them, so the
+# live figures (suggestions/stats/summary.py) need recount only what changed since.
+
+
+def _ledger_day(column=None):
+    """A date the working-day spans are counted from: joined to StatWorkday when the live
+    figures are counted (the calendar of that moment), stored as the plain date."""
+    return models.ForeignKey(
+        StatWorkday, to_field="day", db_column=column, db_constraint=False, db_index=False,
+        on_delete=models.DO_NOTHING, null=True, related_name="+",
+    )
+
+
+def _ledger_flag():
+    return models.SmallIntegerField(default=0)
+
+
+class StatLedger(models.Model):
+    """One suggestion's figures that depend on its rows alone (0/1 flags), and what the others
+    are counted from when read: the dates of its working-day spans (the calendar may change) and
+    its lead assignment's state and deadline (overdue depends on the day it is judged on).
+
+    Rebuilt whole by the nightly run (suggestions/stats/ledger.py); the live figures count a
+    suggestion from here only when none of its rows changed since `StatLedgerBuild.cutoff`, and
+    recount the others from the workflow rows — so a stale row is never read.
+    """
+
+    suggestion = models.OneToOneField(
+        Suggestion, primary_key=True, on_delete=models.CASCADE, db_constraint=False, related_name="+",
+    )
+    region = models.CharField(max_length=12)
+    category = models.BigIntegerField(null=True)
+    unit = models.BigIntegerField(null=True)
+    status = models.CharField(max_length=10)
+    lead_status = models.CharField(max_length=10, null=True)  # noqa: DJ001 (no lead: NULL)
+    lead_deadline = models.DateField(null=True)
+    created = _ledger_day()
+    replied = _ledger_day()
+    closed = _ledger_day()
+    lead_assigned = _ledger_day()
+    lead_replied = _ledger_day()
+    collected = _ledger_flag()
+    deputy_suggestion = _ledger_flag()
+    in_session = _ledger_flag()
+    interim = _ledger_flag()
+    declined = _ledger_flag()
+    merged = _ledger_flag()
+    accepted = _ledger_flag()
+    on_spot = _ledger_flag()
+    assigned = _ledger_flag()
+    replied_flag = _ledger_flag()  # `replied` is the date
+    replied_on_time = _ledger_flag()
+    replied_late = _ledger_flag()
+    closed_flag = _ledger_flag()  # `closed` is the date
+    fed_back = _ledger_flag()
+    result_a = _ledger_flag()
+    result_b = _ledger_flag()
+    result_c = _ledger_flag()
+    result_d = _ledger_flag()
+    evaluated = _ledger_flag()
+    satisfied = _ledger_flag()
+    basically_satisfied = _ledger_flag()
+    unsatisfied = _ledger_flag()
+    voter_evaluated = _ledger_flag()
+    voter_satisfied = _ledger_flag()
+    supervised = _ledger_flag()
+    key_supervised = _ledger_flag()
+    rehandled = _ledger_flag()
+
+    class Meta:
+        verbose_name = _("统计台账")
+        verbose_name_plural = _("统计台账")
+        indexes = [
+            models.Index(fields=["region", "created"], name="statledger_region_created",
+                         opclasses=["varchar_pattern_ops", "date_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.suggestion_id)
+
+
+class StatChanged(models.Model):
+    """A suggestion whose rows changed since the ledger's cutoff (a TEMPORARY table of one live count)."""
+
+    id = models.BigIntegerField(primary_key=True, db_column="f_id")
+
+    class Meta:
+        managed = False
+        db_table = "stats_tmp_changed"
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class StatLedgerBuild(models.Model):
+    """When the ledger was last rebuilt. `cutoff` is a margin before the rebuild began: a
+    suggestion whose rows changed at or after it is recounted live, so a change committed
+    while the rebuild ran is never missed."""
+
+    built_at = models.DateTimeField(_("生成时间"))
+    cutoff = models.DateTimeField(_("截止时间"))
+    rows = models.PositiveIntegerField(_("件数"), default=0)
+
+    class Meta:
+        verbose_name = _("统计台账生成记录")
+        verbose_name_plural = _("统计台账生成记录")
+        ordering = ["-built_at"]
+
+    def __str__(self) -> str:
+        return f"{self.built_at:%Y-%m-%d %H:%M}"

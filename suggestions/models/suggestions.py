@@ -177,6 +177,8 @@ class Suggestion(models.Model):
             models.Index(fields=["category", "status"], name="sugg_category_status"),
             models.Index(fields=["supervision", "status"], name="sugg_supervision_status"),
             models.Index(fields=["is_public", "published_at"], name="sugg_public"),
+            # What changed since the statistics ledger's cutoff (suggestions/stats/ledger.py).
+            models.Index(fields=["updated_at"], name="sugg_updated"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -7,8 +7,8 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 from django.test import override_settings
+from django.utils import timezone
 
 from liaison.models import Role
 from stations.models import Region

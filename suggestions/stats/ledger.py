@@ -55,6 +55,7 @@ from suggestions.models import (
 )
 from suggestions.stats.figures import FLAG_COLUMNS
 from suggestions.stats.staging import (
+    _analyze,
     _drop,
     _stage_evaluations,
     _stage_suggestions,
@@ -91,6 +92,7 @@ def ledger_rebuild() -> StatLedgerBuild:
             _stage_suggestions(suggestions, groups=False)
             StatLedger.objects.all().delete()
             rows = _insert_ledger()
+            _analyze(StatLedger)
         finally:
             _drop(StatStage, StatEvaluationFact)
         StatLedgerBuild.objects.all().delete()

@@ -76,9 +76,7 @@ def _materialize(model, queryset: QuerySet) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
         cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {sql}", params)
-        if connection.vendor == "postgresql":
-            # Temporary tables have no statistics until analysed; the joins need them.
-            cursor.execute(f"ANALYZE {table}")
+    _analyze(model)
 
 
 def _flag(condition: Q) -> Case:
@@ -108,6 +106,15 @@ def _stage_workdays(first: datetime.date, last: datetime.date) -> None:
         rows.append(StatWorkday(day=day, ordinal=ordinal))
         day += datetime.timedelta(days=1)
     StatWorkday.objects.bulk_create(rows, batch_size=1000)
+    _analyze(StatWorkday)
+
+
+def _analyze(model) -> None:
+    """Temporary and freshly filled tables have no statistics until analysed (PostgreSQL): the
+    planner would guess a handful of rows and nest its loops over a million."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {qn(model._meta.db_table)}")
 
 
 def cohort(*, region: str, start: datetime.date, end: datetime.date) -> QuerySet[Suggestion]:

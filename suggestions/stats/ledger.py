@@ -34,31 +34,39 @@ generate_province's users do).
 from __future__ import annotations
 
 import datetime
+import hashlib
 import time
 
+import chinese_calendar
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import BigIntegerField, Count, DateField, F, Min, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Substr, TruncMonth
 from django.utils import timezone
 
 from liaison.regions import within
 from suggestions.conf import setting
 from suggestions.models import (
+    OPEN_ASSIGNMENT_STATUSES,
+    OPEN_SUGGESTION_STATUSES,
     Assignment,
     Evaluation,
+    Holiday,
     StatChanged,
     StatEvaluationFact,
     StatLedger,
     StatLedgerBuild,
+    StatLedgerCell,
     StatStage,
+    StatWorkday,
     Suggestion,
 )
-from suggestions.stats.figures import FLAG_COLUMNS
+from suggestions.stats.figures import FLAG_COLUMNS, SPANS
 from suggestions.stats.staging import (
     _analyze,
     _drop,
     _stage_evaluations,
     _stage_suggestions,
+    _stage_workdays,
     compile_sql,
     overdue_flag,
     qn,
@@ -68,6 +76,8 @@ from suggestions.stats.staging import (
 
 # StatFact's flag columns that the ledger names differently (`replied`, `closed` are its dates).
 LEDGER_FLAGS = {"replied": "replied_flag", "closed": "closed_flag"}
+# The cells add up counties (the first six digits of a region code) and the regions above.
+COUNTY = 6
 # The ledger's columns that are copied from the staged row as they are.
 LEDGER_STATE = {
     "suggestion_id": "id", "region": "region", "category": "category", "unit": "unit", "status": "status",
@@ -85,18 +95,25 @@ def ledger_rebuild() -> StatLedgerBuild:
     started = time.perf_counter()
     built_at = timezone.now()
     cutoff = built_at - datetime.timedelta(seconds=int(setting("STATS_LEDGER_MARGIN_SECONDS")))
+    today = timezone.localdate()
     with transaction.atomic():
         try:
             suggestions = Suggestion.objects.order_by()
             _stage_evaluations(suggestions)
             _stage_suggestions(suggestions, groups=False)
+            first = StatStage.objects.aggregate(first=Min("created_id"))["first"] or today
+            _stage_workdays(first, today + datetime.timedelta(days=1))
             StatLedger.objects.all().delete()
             rows = _insert_ledger()
             _analyze(StatLedger)
+            StatLedgerCell.objects.all().delete()
+            _insert_cells()
+            _analyze(StatLedgerCell)
         finally:
-            _drop(StatStage, StatEvaluationFact)
+            _drop(StatStage, StatEvaluationFact, StatWorkday)
         StatLedgerBuild.objects.all().delete()
-        build = StatLedgerBuild.objects.create(built_at=built_at, cutoff=cutoff, rows=rows)
+        build = StatLedgerBuild.objects.create(built_at=built_at, cutoff=cutoff, rows=rows, day=today,
+                                               calendar=calendar_fingerprint())
     build.seconds = time.perf_counter() - started
     return build
 
@@ -108,16 +125,54 @@ def _insert_ledger() -> int:
     for name, column in FLAG_COLUMNS.items():
         if name != "overdue":
             selected[f"l_{LEDGER_FLAGS.get(name, column)}"] = flags[column]
-    sql, params = compile_sql(StatStage.objects.values(**selected))
-    meta = StatLedger._meta
-    columns = [alias[2:] for alias in selected]
+    for span, expression in span_figures().items():
+        selected[f"l_{span}_days"] = expression
+    selected["l_month"] = TruncMonth(Cast("created_id", DateField()), output_field=DateField())
+    return _insert_select(StatLedger, StatStage.objects.values(**selected))
+
+
+def _insert_select(model, queryset: QuerySet) -> int:
+    """INSERT INTO `model` (columns named by the aliases, less their `l_`) SELECT `queryset`."""
+    sql, params = compile_sql(queryset)
+    aliases = [alias for alias in queryset.query.annotation_select if alias.startswith("l_")]
+    columns = [model._meta.get_field(alias[2:]).column for alias in aliases]
     statement = (
-        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
-        f"SELECT {', '.join(f'g.{qn(alias)}' for alias in selected)} FROM ({sql}) g"
+        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
+        f"SELECT {', '.join(f'g.{qn(alias)}' for alias in aliases)} FROM ({sql}) g"
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return max(cursor.rowcount, 0)
+
+
+def _stored_sums() -> dict:
+    """The cells' columns as sums of the ledger's stored flags and spans (`l_<column>`)."""
+    sums = {"l_rows": Count("pk")}
+    for name, column in FLAG_COLUMNS.items():
+        if name != "overdue":
+            field = LEDGER_FLAGS.get(name, column)
+            sums[f"l_{field}"] = Coalesce(Sum(field, output_field=BigIntegerField()), Value(0))
+    for span in SPANS:
+        sums[f"l_{span}_days_sum"] = Coalesce(Sum(f"{span}_days", output_field=BigIntegerField()), Value(0))
+        sums[f"l_{span}_days_n"] = Count(f"{span}_days")
+    return sums
+
+
+def _insert_cells() -> None:
+    for dimension in ("category", "unit"):
+        _insert_select(StatLedgerCell, StatLedger.objects.values(
+            l_month=F("month"), l_region=Substr("region", 1, COUNTY), l_dimension=Value(dimension),
+            l_key=F(dimension),
+        ).annotate(**_stored_sums()).order_by())
+
+
+def calendar_fingerprint() -> str:
+    """What the working days are computed from: the staff's holiday table and the calendar
+    package's version. The cells' spans hold while it is unchanged."""
+    digest = hashlib.sha256(f"chinese_calendar {chinese_calendar.__version__}".encode())
+    for day, is_workday in Holiday.objects.order_by("date").values_list("date", "is_workday"):
+        digest.update(f"|{day.isoformat()}:{int(is_workday)}".encode())
+    return digest.hexdigest()
 
 
 def latest_build() -> StatLedgerBuild | None:
@@ -167,15 +222,82 @@ def ledger_aggregates(reference: datetime.date) -> dict:
     return result
 
 
-def ledger_rows(*, region: str, start: datetime.date, end: datetime.date, reference: datetime.date) -> QuerySet:
-    """The unchanged suggestions of [start, end] in `region`, summed per (category, lead unit)
-    from their ledger rows. Needs the working-day table and the changed table staged."""
-    rows = StatLedger.objects.filter(created__gte=start, created__lte=end)
+def _unchanged(rows: QuerySet) -> QuerySet:
+    return rows.exclude(suggestion_id__in=StatChanged.objects.values("id"))
+
+
+def _in_region(rows: QuerySet, region: str) -> QuerySet:
+    return rows.filter(within(region, "region")) if region else rows
+
+
+def ledger_rows(*, region: str, days: Q, reference: datetime.date) -> QuerySet:
+    """The unchanged suggestions collected on `days` (a filter on `created`) in `region`, summed
+    per (category, lead unit) from their ledger rows, spans and overdue counted now. Needs the
+    working-day table and the changed table staged."""
+    rows = _unchanged(_in_region(StatLedger.objects.filter(days), region))
+    return rows.values("category", "unit").annotate(**ledger_aggregates(reference)).order_by()
+
+
+# --- whole months from the cells -------------------------------------------------------------
+
+
+def cells_usable(build: StatLedgerBuild, *, region: str, end: datetime.date) -> bool:
+    """The cells serve a count of a county or above, on the day they were built (spans stop at
+    the day after it, as a live count's do), for a period ended by then, with the calendar
+    unchanged (a holiday entered since changes the spans: the rows are read instead)."""
+    today = timezone.localdate()
+    fingerprint = calendar_fingerprint()
+    return len(region) <= COUNTY and build.day == today and end <= today and build.calendar == fingerprint
+
+
+def whole_months(start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date] | None:
+    """The first days of the first and last calendar months lying wholly in [start, end]."""
+    first = start if start.day == 1 else (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    after = end + datetime.timedelta(days=1)
+    last = (after.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    return (first, last) if first <= last else None
+
+
+def month_days(months: tuple[datetime.date, datetime.date]) -> Q:
+    """The collection days of the months `months` spans (a filter on the ledger's `created`)."""
+    first, last = months
+    return Q(month__gte=first, month__lte=last)
+
+
+def cell_rows(*, region: str, months: tuple[datetime.date, datetime.date]) -> QuerySet:
+    """The cells of the months in `region`, per (dimension, key), as `a_<figure>` (no overdue)."""
+    cells = StatLedgerCell.objects.filter(month__gte=months[0], month__lte=months[1])
     if region:
-        rows = rows.filter(within(region, "region"))
-    return (
-        rows.exclude(suggestion_id__in=StatChanged.objects.values("id"))
-        .values("category", "unit")
-        .annotate(**ledger_aggregates(reference))
-        .order_by()
-    )
+        cells = cells.filter(region__startswith=region)
+    sums = {}
+    for name, column in FLAG_COLUMNS.items():
+        if name != "overdue":
+            sums[f"a_{name}"] = Coalesce(Sum(LEDGER_FLAGS.get(name, column), output_field=BigIntegerField()), Value(0))
+    for span in SPANS:
+        for part in ("sum", "n"):
+            sums[f"a_{span}_days_{part}"] = Coalesce(
+                Sum(f"{span}_days_{part}", output_field=BigIntegerField()), Value(0))
+    return cells.values("dimension", "key").annotate(**sums).order_by()
+
+
+def changed_in_cells(*, region: str, months: tuple[datetime.date, datetime.date]) -> QuerySet:
+    """The changed suggestions' ledger rows that the cells of the months hold, per (category,
+    lead unit), summed as the cells sum them: what to take out of the cells."""
+    rows = _in_region(StatLedger.objects.filter(month_days(months)), region)
+    rows = rows.filter(suggestion_id__in=StatChanged.objects.values("id"))
+    sums = {}
+    for name, column in FLAG_COLUMNS.items():
+        if name != "overdue":
+            sums[f"a_{name}"] = Coalesce(Sum(LEDGER_FLAGS.get(name, column), output_field=BigIntegerField()), Value(0))
+    for span in SPANS:
+        sums[f"a_{span}_days_sum"] = Coalesce(Sum(f"{span}_days", output_field=BigIntegerField()), Value(0))
+        sums[f"a_{span}_days_n"] = Count(f"{span}_days")
+    return rows.values("category", "unit").annotate(**sums).order_by()
+
+
+def overdue_in_cells(*, region: str, months: tuple[datetime.date, datetime.date], reference: datetime.date) -> QuerySet:
+    """超期未答复 on `reference` among the unchanged suggestions of the months, per (category, lead
+    unit): the open rows only (a partial index), counted now."""
+    rows = _unchanged(_in_region(StatLedger.objects.filter(month_days(months)), region))
+    rows = rows.filter(status__in=OPEN_SUGGESTION_STATUSES, lead_status__in=OPEN_ASSIGNMENT_STATUSES)
+    return rows.values("category", "unit").annotate(a_overdue=Sum(overdue_flag(reference))).order_by()

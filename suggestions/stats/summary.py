@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 
 from suggestions.stats import ledger
 from suggestions.stats.figures import Figures
@@ -31,55 +32,80 @@ def summary(*, region: str, start: datetime.date, end: datetime.date) -> Summary
     """The figures of [start, end] in `region`'s subtree, counted now: in total, per category and
     per lead unit. A fixed number of queries whatever the period or the region's size."""
     reference = reference_day(end)
+    totals = _Totals()
     with transaction.atomic():
         tune_session()
         build = ledger.latest_build()
         if build is None:  # no nightly run yet: every suggestion staged afresh
-            groups = _staged_groups(region=region, start=start, end=end, reference=reference, only=None)
+            with staged_facts(region=region, start=start, end=end, reference=reference, groups=False) as facts:
+                totals.add(facts.values("category", "unit").annotate(**aggregates()).order_by())
         else:
             ledger.stage_changed(build.cutoff)
             try:
-                groups = _staged_groups(region=region, start=start, end=end, reference=reference,
-                                        only=ledger.changed(), with_ledger=True)
+                _count_with_ledger(totals, build, region=region, start=start, end=end, reference=reference)
             finally:
                 ledger.drop_changed()
-    return _rolled_up(groups, region=region, start=start, end=end, reference=reference)
+    return totals.summary(region=region, start=start, end=end, reference=reference)
 
 
-def _staged_groups(*, region, start, end, reference, only, with_ledger=False) -> list[dict]:
-    """Rows of (category, unit, a_<figure>…): the staged suggestions' and, with the ledger, the
-    unchanged suggestions' (the working-day table the staging made serves both)."""
-    with staged_facts(region=region, start=start, end=end, reference=reference, groups=False, only=only) as facts:
-        rows = list(facts.values("category", "unit").annotate(**aggregates()).order_by())
-        if with_ledger:
-            rows += list(ledger.ledger_rows(region=region, start=start, end=end, reference=reference))
-    return rows
+def _count_with_ledger(totals, build, *, region, start, end, reference) -> None:
+    """The changed suggestions staged afresh; the others from the ledger: whole months of a
+    county or above from the monthly cells (less the changed suggestions' old rows, plus
+    overdue counted now), the remaining days from the ledger's rows."""
+    months = ledger.whole_months(start, end) if ledger.cells_usable(build, region=region, end=end) else None
+    with staged_facts(region=region, start=start, end=end, reference=reference, groups=False,
+                      only=ledger.changed()) as facts:
+        totals.add(facts.values("category", "unit").annotate(**aggregates()).order_by())
+        days = Q(created__gte=start, created__lte=end)
+        if months is not None:
+            days &= ~ledger.month_days(months)
+            totals.add_cells(ledger.cell_rows(region=region, months=months))
+            totals.add(ledger.changed_in_cells(region=region, months=months), sign=-1)
+            totals.add(ledger.overdue_in_cells(region=region, months=months, reference=reference))
+        totals.add(ledger.ledger_rows(region=region, days=days, reference=reference))
 
 
-def _rolled_up(rows: list[dict], **summary_fields) -> Summary:
-    """The (category, unit) sums added up into the total, the categories and the units: every
-    figure is a sum or a count, so the parts add up exactly."""
-    total: dict[str, int] = defaultdict(int)
-    by_category: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    by_unit: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in rows:
-        values = unprefixed(row)
-        targets = [total]
-        if row["category"] is not None:
-            targets.append(by_category[int(row["category"])])
-        if row["unit"] is not None:
-            targets.append(by_unit[int(row["unit"])])
-        for target in targets:
-            for name, value in values.items():
-                target[name] += int(value or 0)
-    return Summary(
-        **summary_fields,
-        total=Figures(total),
-        by_category=_ordered(by_category),
-        by_unit=_ordered(by_unit),
-    )
+class _Totals:
+    """Sums of figures in total, per category and per lead unit: every figure is a sum or a
+    count, so parts add up (and the changed suggestions' old parts subtract) exactly."""
+
+    def __init__(self):
+        self.total: dict[str, int] = defaultdict(int)
+        self.by_category: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.by_unit: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+
+    def _into(self, targets, row, sign):
+        for name, value in unprefixed(row).items():
+            for target in targets:
+                target[name] += sign * int(value or 0)
+
+    def add(self, rows, *, sign: int = 1) -> None:
+        """Rows of (category, unit, a_<figure>…)."""
+        for row in rows:
+            targets = [self.total]
+            if row["category"] is not None:
+                targets.append(self.by_category[int(row["category"])])
+            if row["unit"] is not None:
+                targets.append(self.by_unit[int(row["unit"])])
+            self._into(targets, row, sign)
+
+    def add_cells(self, rows) -> None:
+        """Rows of (dimension, key, a_<figure>…): the category cells make the total as well."""
+        for row in rows:
+            key = None if row["key"] is None else int(row["key"])
+            if row["dimension"] == "category":
+                targets = [self.total] + ([self.by_category[key]] if key is not None else [])
+            else:
+                targets = [self.by_unit[key]] if key is not None else []
+            self._into(targets, row, 1)
+
+    def summary(self, **fields) -> Summary:
+        return Summary(**fields, total=Figures(self.total), by_category=_ordered(self.by_category),
+                       by_unit=_ordered(self.by_unit))
 
 
 def _ordered(groups: dict[int, dict[str, int]]) -> list[tuple[int, Figures]]:
-    """Most collected first, then by key (as the snapshot rows are read)."""
-    return [(key, Figures(values)) for key, values in sorted(groups.items(), key=lambda kv: (-kv[1]["collected"], kv[0]))]
+    """The groups holding a suggestion (each is collected or a deputy's suggestion: a group
+    whose last one moved away is gone), most collected first, then by key."""
+    held = [(key, values) for key, values in groups.items() if values["collected"] or values["deputy_suggestions"]]
+    return [(key, Figures(values)) for key, values in sorted(held, key=lambda kv: (-kv[1]["collected"], kv[0]))]

@@ -7,12 +7,13 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone
 
 from liaison.models import Role
 from stations.models import Region
-from suggestions.models import StatLedger, StatLedgerBuild, StatSnapshot, Status
+from suggestions.models import StatLedger, StatLedgerBuild, StatLedgerCell, StatSnapshot, Status
 from suggestions.services.history import suggestion_import_historical
 from suggestions.stats.build import build_stats
 from suggestions.stats.figures import FIGURE_NAMES
@@ -117,7 +118,7 @@ def test_the_ledger_counts_the_hand_counted_county(book):
 def test_an_unchanged_suggestion_is_read_from_the_ledger_and_a_changed_one_recounted(book):
     with no_margin():
         ledger_rebuild()
-        year = {"region": book.county.code, "start": D(2025, 1, 1), "end": DAY}
+        year = {"region": book.township.code, "start": D(2025, 1, 1), "end": DAY}
         assert summary(**year).total.collected == 11
 
         # Prove the ledger is what is read: a row altered behind the service's back shows...
@@ -129,12 +130,24 @@ def test_an_unchanged_suggestion_is_read_from_the_ledger_and_a_changed_one_recou
         assert summary(**year).total.collected == 11
 
 
+def test_whole_months_of_a_county_are_read_from_the_monthly_cells(book):
+    with no_margin():
+        ledger_rebuild()
+        e = book.rows["E"]
+        cells = StatLedgerCell.objects.filter(month=D(2025, 6, 1), region=book.county.code)
+        # E's category cell of June, altered behind the service's back: the whole year reads it.
+        cells.filter(dimension="category", key=e.category_id).update(collected=F("collected") - 1)
+        assert summary(region=book.county.code, start=D(2025, 1, 1), end=DAY).total.collected == 10
+        # June 10 to 30 is no whole month: its rows are read (D E F J).
+        assert summary(region=book.county.code, start=D(2025, 6, 10), end=DAY).total.collected == 4
+
+
 def test_writes_within_the_margin_before_the_rebuild_are_recounted(book):
     """The default margin: a write stamped up to an hour before the rebuild (a transaction that
     committed while it ran) is recounted, so a ledger row that missed it is never read."""
     ledger_rebuild()
     StatLedger.objects.filter(suggestion_id=book.rows["E"].pk).update(collected=0, declined=0)
-    result = summary(region=book.county.code, start=D(2025, 1, 1), end=DAY).total
+    result = summary(region=book.township.code, start=D(2025, 1, 1), end=DAY).total
     assert (result.collected, result.declined) == (11, 2)
 
 
@@ -230,12 +243,15 @@ def test_any_period_counts_the_same_with_or_without_the_ledger(full_book):
             assert [(k, f.as_dict()) for k, f in live.by_unit] == [(k, f.as_dict()) for k, f in expected.by_unit]
 
 
-def test_a_deleted_suggestion_leaves_the_ledger(book):
+def test_a_deleted_suggestion_leaves_the_ledger_and_retires_the_cells(book):
     with no_margin():
         ledger_rebuild()
         m = book.rows["M"]
         m.delete()
         assert not StatLedger.objects.filter(suggestion_id=m.pk).exists()
+        assert StatLedgerBuild.objects.get().calendar == ""  # the cells still count M: not read
+        assert summary(region=book.county.code, start=D(2025, 1, 1), end=DAY).total.collected == 10
+        ledger_rebuild()
         assert summary(region=book.county.code, start=D(2025, 1, 1), end=DAY).total.collected == 10
 
 
@@ -245,21 +261,25 @@ def _summary_queries(django_assert_num_queries, region, expected):
         summary(region=region, start=today - datetime.timedelta(days=1000), end=today)
 
 
-def test_the_summary_runs_a_fixed_number_of_queries_whatever_the_rows(book, django_assert_num_queries):
+@pytest.mark.parametrize("level", ["province", "township"])
+def test_the_summary_runs_a_fixed_number_of_queries_whatever_the_rows(book, django_assert_num_queries, level):
     # The savepoint and its release (2), the ledger's build (1), the changed ids (3), the working
     # days (3 + their INSERT batches: 1,002 days are 2 on PostgreSQL, 3 on SQLite), the
     # evaluations, stage and facts (2 each), the two GROUP BYs, the five DROPs; PostgreSQL also
-    # sets the session (2) and analyses the four staged tables.
-    expected = 30 if connection.vendor == "postgresql" else 25
+    # sets the session (2) and analyses the four staged tables. Both read the calendar's
+    # fingerprint; a county or above then the whole months' cells, the changed rows they hold
+    # and their overdue (3 more).
+    region = book.county.code[:2] if level == "province" else book.township.code
+    expected = (30 if connection.vendor == "postgresql" else 25) + (4 if level == "province" else 1)
     with no_margin():
         ledger_rebuild()
-        _summary_queries(django_assert_num_queries, book.county.code[:2], expected)
+        _summary_queries(django_assert_num_queries, region, expected)
         for day in range(1, 29):
             SuggestionFactory(region=book.township, category=book.c1, created_at=timezone.now() - datetime.timedelta(days=day))
         book.rows["A"].save()
-        _summary_queries(django_assert_num_queries, book.county.code[:2], expected)
+        _summary_queries(django_assert_num_queries, region, expected)
         ledger_rebuild()
-        _summary_queries(django_assert_num_queries, book.county.code, expected)
+        _summary_queries(django_assert_num_queries, region, expected)
 
 
 def test_no_ledger_yet_counts_everything_afresh(book):

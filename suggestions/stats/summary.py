@@ -7,14 +7,14 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from suggestions.stats import ledger
 from suggestions.stats.figures import Figures
 from suggestions.stats.groupings import aggregates, unprefixed
 from suggestions.stats.periods import reference_day
-from suggestions.stats.staging import staged_facts, tune_session
+from suggestions.stats.staging import compile_sql, qn, staged_facts, tune_session
 
 
 @dataclass
@@ -38,7 +38,7 @@ def summary(*, region: str, start: datetime.date, end: datetime.date) -> Summary
         build = ledger.latest_build()
         if build is None:  # no nightly run yet: every suggestion staged afresh
             with staged_facts(region=region, start=start, end=end, reference=reference, groups=False) as facts:
-                totals.add(facts.values("category", "unit").annotate(**aggregates()).order_by())
+                totals.add_cells(by_dimension(facts.values("category", "unit").annotate(**aggregates()).order_by()))
         else:
             ledger.stage_changed(build.cutoff)
             try:
@@ -55,14 +55,16 @@ def _count_with_ledger(totals, build, *, region, start, end, reference) -> None:
     months = ledger.whole_months(start, end) if ledger.cells_usable(build, region=region, end=end) else None
     with staged_facts(region=region, start=start, end=end, reference=reference, groups=False,
                       only=ledger.changed()) as facts:
-        totals.add(facts.values("category", "unit").annotate(**aggregates()).order_by())
+        totals.add_cells(by_dimension(facts.values("category", "unit").annotate(**aggregates()).order_by()))
         days = Q(created__gte=start, created__lte=end)
-        if months is not None:
-            days &= ~ledger.month_days(months)
+        if months is not None:  # the days before the first whole month and after the last
+            first, last = months
+            after = (last.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+            days = Q(created__gte=start, created__lt=first) | Q(created__gte=after, created__lte=end)
             totals.add_cells(ledger.cell_rows(region=region, months=months))
-            totals.add(ledger.changed_in_cells(region=region, months=months), sign=-1)
-            totals.add(ledger.overdue_in_cells(region=region, months=months, reference=reference))
-        totals.add(ledger.ledger_rows(region=region, days=days, reference=reference))
+            totals.add_cells(by_dimension(ledger.changed_in_cells(region=region, months=months)), sign=-1)
+            totals.add_cells(by_dimension(ledger.overdue_in_cells(region=region, months=months, reference=reference)))
+        totals.add_cells(by_dimension(ledger.ledger_rows(region=region, days=days, reference=reference)))
 
 
 class _Totals:
@@ -79,29 +81,37 @@ class _Totals:
             for target in targets:
                 target[name] += sign * int(value or 0)
 
-    def add(self, rows, *, sign: int = 1) -> None:
-        """Rows of (category, unit, a_<figure>…)."""
-        for row in rows:
-            targets = [self.total]
-            if row["category"] is not None:
-                targets.append(self.by_category[int(row["category"])])
-            if row["unit"] is not None:
-                targets.append(self.by_unit[int(row["unit"])])
-            self._into(targets, row, sign)
-
-    def add_cells(self, rows) -> None:
-        """Rows of (dimension, key, a_<figure>…): the category cells make the total as well."""
+    def add_cells(self, rows, *, sign: int = 1) -> None:
+        """Rows of (dimension, key, a_<figure>…): the category rows make the total as well."""
         for row in rows:
             key = None if row["key"] is None else int(row["key"])
             if row["dimension"] == "category":
                 targets = [self.total] + ([self.by_category[key]] if key is not None else [])
             else:
                 targets = [self.by_unit[key]] if key is not None else []
-            self._into(targets, row, 1)
+            self._into(targets, row, sign)
 
     def summary(self, **fields) -> Summary:
         return Summary(**fields, total=Figures(self.total), by_category=_ordered(self.by_category),
                        by_unit=_ordered(self.by_unit))
+
+
+def by_dimension(queryset) -> list[dict]:
+    """A queryset of (category, unit, a_<figure>…) rows added up once per category and once per
+    lead unit by the database (a province has tens of thousands of category × unit pairs and a
+    few thousand categories and units): rows of (dimension, key, a_<figure>…) as the cells'."""
+    sql, params = compile_sql(queryset)
+    names = [name for name in queryset.query.annotation_select if name.startswith("a_")]
+    sums = ", ".join(f"SUM(g.{qn(name)}) AS {qn(name)}" for name in names)
+    statement = (
+        f"WITH g AS ({sql}) "
+        f"SELECT 'category' AS dimension, g.{qn('category')} AS {qn('key')}, {sums} FROM g GROUP BY g.{qn('category')} "
+        f"UNION ALL SELECT 'unit', g.{qn('unit')}, {sums} FROM g GROUP BY g.{qn('unit')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        columns = ["dimension", "key", *names]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _ordered(groups: dict[int, dict[str, int]]) -> list[tuple[int, Figures]]:

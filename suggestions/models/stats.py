@@ -379,7 +379,7 @@ class StatLedger(models.Model):
             # The days of a province's count outside its whole months.
             models.Index(fields=["created"], name="statledger_created"),
             # 超期未答复 is counted when read, over the few rows still with their lead unit.
-            models.Index(fields=["created"], name="statledger_open_lead",
+            models.Index(fields=["lead_deadline"], name="statledger_open_lead",
                          condition=Q(status__in=OPEN_SUGGESTION_STATUSES, lead_status__in=OPEN_ASSIGNMENT_STATUSES)),
         ]
 

@@ -300,4 +300,5 @@ def overdue_in_cells(*, region: str, months: tuple[datetime.date, datetime.date]
     unit): the open rows only (a partial index), counted now."""
     rows = _unchanged(_in_region(StatLedger.objects.filter(month_days(months)), region))
     rows = rows.filter(status__in=OPEN_SUGGESTION_STATUSES, lead_status__in=OPEN_ASSIGNMENT_STATUSES)
+    rows = rows.filter(lead_deadline__lt=reference)  # overdue_flag's condition, as an index range
     return rows.values("category", "unit").annotate(a_overdue=Sum(overdue_flag(reference))).order_by()

@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from suggestions.stats import ledger
 from suggestions.stats.figures import Figures
-from suggestions.stats.groupings import aggregates, unprefixed
+from suggestions.stats.groupings import aggregates
 from suggestions.stats.periods import reference_day
 from suggestions.stats.staging import compile_sql, qn, staged_facts, tune_session
 
@@ -77,9 +77,10 @@ class _Totals:
         self.by_unit: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
 
     def _into(self, targets, row, sign):
-        for name, value in unprefixed(row).items():
-            for target in targets:
-                target[name] += sign * int(value or 0)
+        values = [(name[2:], sign * int(value or 0)) for name, value in row.items() if name.startswith("a_")]
+        for target in targets:
+            for name, value in values:
+                target[name] += value
 
     def add_cells(self, rows, *, sign: int = 1) -> None:
         """Rows of (dimension, key, a_<figure>…): the category rows make the total as well."""

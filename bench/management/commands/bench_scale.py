@@ -299,8 +299,12 @@ class Command(BaseCommand):
         build = latest_build()
         ledger = f"ledger of {timezone.localtime(build.built_at):%Y-%m-%d %H:%M}" if build else "no ledger: all restaged"
         today = timezone.localdate()
-        for label, start in [("this year", today.replace(month=1, day=1)),
-                             ("three years", today.replace(year=today.year - 3) + datetime.timedelta(days=2))]:
+        periods = [
+            ("this year", today.replace(month=1, day=1)),
+            ("three calendar years", today.replace(year=today.year - 2, month=1, day=1)),
+            ("the last three years", today.replace(year=today.year - 3) + datetime.timedelta(days=1)),
+        ]
+        for label, start in periods:
             params = {"region": province.code, "period_start": start.isoformat(), "period_end": today.isoformat()}
             app, raw, loads, body = [], [], [], None
             for _ in range(repeat):

@@ -302,7 +302,7 @@ class Command(BaseCommand):
         periods = [
             ("this year", today.replace(month=1, day=1)),
             ("three calendar years", today.replace(year=today.year - 2, month=1, day=1)),
-            ("the last three years", today.replace(year=today.year - 3) + datetime.timedelta(days=1)),
+            ("the last three years", today - datetime.timedelta(days=3 * 365)),
         ]
         for label, start in periods:
             params = {"region": province.code, "period_start": start.isoformat(), "period_end": today.isoformat()}

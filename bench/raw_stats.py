@@ -195,3 +195,54 @@ def compare(raw_rows: list[dict], day: datetime.date) -> tuple[int, list[str]]:
     extra = [k for k, v in snapshot.items() if k not in seen and v["collected"]]
     differences += [f"only in snapshot: {k}" for k in extra]
     return compared, differences
+
+
+def _summary_sql() -> str:
+    """RAW_SQL's per-suggestion rows (`f`) of one region, summed in total, per category and per
+    lead unit: the live summary's figures in one statement over the workflow rows."""
+    head = RAW_SQL.split("periods(period, start) AS")[0].rstrip().rstrip(",")
+    head = head.replace(
+        "WHERE created_at >= %(lo)s AND created_at < %(hi)s",
+        "WHERE created_at >= %(lo)s AND created_at < %(hi)s AND region_id LIKE %(region)s",
+    )
+    sums = RAW_SQL.split("SUM(collected) AS collected,")[1].split("FROM f JOIN periods")[0]
+    return (
+        f"{head}\nSELECT GROUPING(category, unit) AS grouping_set, category, unit, SUM(collected) AS collected,"
+        f"{sums}FROM f GROUP BY GROUPING SETS ((), (category), (unit))"
+    )
+
+
+def run_raw_summary(region: str, start: datetime.date, end: datetime.date) -> dict:
+    """The live summary's figures from scratch (PostgreSQL): {"total": {...}, "category": {id: {...}},
+    "unit": {id: {...}}}, each {figure: value}."""
+    calendar = WorkCalendar()
+    last = max(end, timezone.localdate()) + datetime.timedelta(days=1)
+    off, on, day = [], [], start
+    while day <= last:
+        workday = calendar.is_workday(day)
+        if day.weekday() < 5 and not workday:
+            off.append(day)
+        elif day.weekday() >= 5 and workday:
+            on.append(day)
+        day += datetime.timedelta(days=1)
+    params = {
+        "off": off, "on": on, "first": start, "last": last, "lo": start_of(start),
+        "hi": start_of(end + datetime.timedelta(days=1)), "tz": timezone.get_default_timezone_name(),
+        "reference": reference_day(end), "region": f"{region}%",
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(_summary_sql(), params)
+        names = [c.name for c in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    result: dict = {"total": {}, "category": {}, "unit": {}}
+    for row in rows:
+        figures = {name: int(row[name]) for name in FIGURE_NAMES}
+        if row["grouping_set"] == 0b11:
+            result["total"] = figures
+        elif row["grouping_set"] == 0b01 and row["category"] is not None:
+            result["category"][int(row["category"])] = figures
+        elif row["grouping_set"] == 0b10 and row["unit"] is not None:
+            result["unit"][int(row["unit"])] = figures
+    return result

@@ -52,6 +52,9 @@ DEFAULTS = {
     "LEADER_VISITS_PER_QUARTER": 1,
     # A workbook of more snapshot rows than this is built in the background, with a progress page.
     "STATS_WORKBOOK_STREAM_ROWS": 10_000,
+    # The live figures recount every suggestion whose rows changed less than this long before the
+    # nightly ledger rebuild began (a write committed while it ran is never missed): seconds.
+    "STATS_LEDGER_MARGIN_SECONDS": 3600,
     # --- similar items (suggestions/similar/)
     # A match is shown from this score up (measured on tests/suggestions/similar/pairs.json).
     "SIMILAR_THRESHOLD": 0.25,

@@ -34,9 +34,13 @@ from .handling import Assignment, AssignmentQuerySet, Contact
 from .notifications import Holiday, Notification, Reminder
 from .outbox import MessageChannel, MessageKind, MessageState, OutboundMessage
 from .stats import (
+    StatChanged,
     StatEvaluationFact,
     StatFact,
     StatFiguresMixin,
+    StatLedger,
+    StatLedgerBuild,
+    StatLedgerCell,
     StatSnapshot,
     StatStage,
     StatWorkday,
@@ -96,10 +100,14 @@ __all__ = [
     "Route",
     "Session",
     "Source",
+    "StatChanged",
     "StatDimension",
     "StatEvaluationFact",
     "StatFact",
     "StatFiguresMixin",
+    "StatLedger",
+    "StatLedgerBuild",
+    "StatLedgerCell",
     "StatPeriod",
     "StatSnapshot",
     "StatStage",

@@ -43,7 +43,11 @@ class Evaluation(models.Model):
                 fields=["suggestion", "round"], condition=Q(deputy__isnull=True), name="evaluation_once_per_voter_round"
             ),
         ]
-        indexes = [models.Index(fields=["rating", "created_at"], name="evaluation_rating_created")]
+        indexes = [
+            models.Index(fields=["rating", "created_at"], name="evaluation_rating_created"),
+            # What changed since the statistics ledger's cutoff (suggestions/stats/ledger.py).
+            models.Index(fields=["created_at"], name="evaluation_created"),
+        ]
 
     def __str__(self) -> str:
         return self.get_rating_display()

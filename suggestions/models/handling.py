@@ -86,6 +86,8 @@ class Assignment(models.Model):
                 fields=["deadline", "id"], include=["suggestion"], condition=Q(status__in=OPEN_ASSIGNMENT_STATUSES),
                 name="assignment_open_deadline",
             ),
+            # What changed since the statistics ledger's cutoff (suggestions/stats/ledger.py).
+            models.Index(fields=["updated_at"], name="assignment_updated"),
         ]
         constraints = [
             # A unit holds a suggestion once at a time; after a return it may get it again.

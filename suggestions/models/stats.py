@@ -5,9 +5,10 @@ workbooks read them. The figures and what each one means are listed in suggestio
 """
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import StatDimension, StatPeriod
+from .choices import OPEN_ASSIGNMENT_STATUSES, OPEN_SUGGESTION_STATUSES, StatDimension, StatPeriod
 from .suggestions import Suggestion
 
 
@@ -284,3 +285,198 @@ class StatFact(models.Model):
 
     def __str__(self) -> str:
         return str(self.id)
+
+
+# The ledger (统计台账): each suggestion's statistics as the nightly run last found them, so the
+# live figures (suggestions/stats/summary.py) need recount only what changed since.
+
+
+def _ledger_day(column=None):
+    """A date the working-day spans are counted from: joined to StatWorkday when the live
+    figures are counted (the calendar of that moment), stored as the plain date."""
+    return models.ForeignKey(
+        StatWorkday, to_field="day", db_column=column, db_constraint=False, db_index=False,
+        on_delete=models.DO_NOTHING, null=True, related_name="+",
+    )
+
+
+def _ledger_flag():
+    return models.SmallIntegerField(default=0)
+
+
+def ledger_cascade(collector, field, sub_objs, using):
+    """Deleting a suggestion deletes its ledger row, and retires the monthly cells, which still
+    count it, until the next rebuild (a live count then reads the rows)."""
+    models.CASCADE(collector, field, sub_objs, using)
+    StatLedgerBuild.objects.using(using).update(calendar="")
+
+
+class StatLedger(models.Model):
+    """One suggestion's figures that depend on its rows alone (0/1 flags), and what the others
+    are counted from when read: the dates of its working-day spans (the calendar may change) and
+    its lead assignment's state and deadline (overdue depends on the day it is judged on).
+
+    Rebuilt whole by the nightly run (suggestions/stats/ledger.py); the live figures count a
+    suggestion from here only when none of its rows changed since `StatLedgerBuild.cutoff`, and
+    recount the others from the workflow rows — so a stale row is never read.
+    """
+
+    suggestion = models.OneToOneField(
+        Suggestion, primary_key=True, on_delete=ledger_cascade, db_constraint=False, related_name="+",
+    )
+    region = models.CharField(max_length=12)
+    category = models.BigIntegerField(null=True)
+    unit = models.BigIntegerField(null=True)
+    status = models.CharField(max_length=10)
+    lead_status = models.CharField(max_length=10, null=True)  # noqa: DJ001 (no lead: NULL)
+    lead_deadline = models.DateField(null=True)
+    created = _ledger_day()
+    replied = _ledger_day()
+    closed = _ledger_day()
+    lead_assigned = _ledger_day()
+    lead_replied = _ledger_day()
+    collected = _ledger_flag()
+    deputy_suggestion = _ledger_flag()
+    in_session = _ledger_flag()
+    interim = _ledger_flag()
+    declined = _ledger_flag()
+    merged = _ledger_flag()
+    accepted = _ledger_flag()
+    on_spot = _ledger_flag()
+    assigned = _ledger_flag()
+    replied_flag = _ledger_flag()  # `replied` is the date
+    replied_on_time = _ledger_flag()
+    replied_late = _ledger_flag()
+    closed_flag = _ledger_flag()  # `closed` is the date
+    fed_back = _ledger_flag()
+    result_a = _ledger_flag()
+    result_b = _ledger_flag()
+    result_c = _ledger_flag()
+    result_d = _ledger_flag()
+    evaluated = _ledger_flag()
+    satisfied = _ledger_flag()
+    basically_satisfied = _ledger_flag()
+    unsatisfied = _ledger_flag()
+    voter_evaluated = _ledger_flag()
+    voter_satisfied = _ledger_flag()
+    supervised = _ledger_flag()
+    key_supervised = _ledger_flag()
+    rehandled = _ledger_flag()
+    # The spans in working days as the rebuild counted them (its calendar): what the monthly
+    # cells add up; a live count uses them only while the calendar is unchanged.
+    assign_days = models.IntegerField(null=True)
+    handle_days = models.IntegerField(null=True)
+    close_days = models.IntegerField(null=True)
+    total_days = models.IntegerField(null=True)
+    month = models.DateField()
+
+    class Meta:
+        verbose_name = _("统计台账")
+        verbose_name_plural = _("统计台账")
+        indexes = [
+            models.Index(fields=["region", "created"], name="statledger_region_created",
+                         opclasses=["varchar_pattern_ops", "date_ops"]),
+            # The days of a province's count outside its whole months.
+            models.Index(fields=["created"], name="statledger_created"),
+            # 超期未答复 is counted when read, over the few rows still with their lead unit.
+            models.Index(fields=["lead_deadline"], name="statledger_open_lead",
+                         condition=Q(status__in=OPEN_SUGGESTION_STATUSES, lead_status__in=OPEN_ASSIGNMENT_STATUSES)),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.suggestion_id)
+
+
+class StatChanged(models.Model):
+    """A suggestion whose rows changed since the ledger's cutoff (a TEMPORARY table of one live count)."""
+
+    id = models.BigIntegerField(primary_key=True, db_column="f_id")
+
+    class Meta:
+        managed = False
+        db_table = "stats_tmp_changed"
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+def _cell_count():
+    return models.IntegerField(default=0)
+
+
+class StatLedgerCell(models.Model):
+    """The ledger added up per month collected, county (the first six digits of the region) and
+    category or lead unit: what a live count of whole months in a county or above reads instead
+    of its rows. Figure columns are named as the ledger's; the spans as sums and counts."""
+
+    month = models.DateField()
+    region = models.CharField(max_length=6)
+    dimension = models.CharField(max_length=10)  # "category" or "unit"
+    key = models.BigIntegerField(null=True)
+    rows = _cell_count()
+    collected = _cell_count()
+    deputy_suggestion = _cell_count()
+    in_session = _cell_count()
+    interim = _cell_count()
+    declined = _cell_count()
+    merged = _cell_count()
+    accepted = _cell_count()
+    on_spot = _cell_count()
+    assigned = _cell_count()
+    replied_flag = _cell_count()
+    replied_on_time = _cell_count()
+    replied_late = _cell_count()
+    closed_flag = _cell_count()
+    fed_back = _cell_count()
+    result_a = _cell_count()
+    result_b = _cell_count()
+    result_c = _cell_count()
+    result_d = _cell_count()
+    evaluated = _cell_count()
+    satisfied = _cell_count()
+    basically_satisfied = _cell_count()
+    unsatisfied = _cell_count()
+    voter_evaluated = _cell_count()
+    voter_satisfied = _cell_count()
+    supervised = _cell_count()
+    key_supervised = _cell_count()
+    rehandled = _cell_count()
+    assign_days_sum = models.BigIntegerField(default=0)
+    assign_days_n = _cell_count()
+    handle_days_sum = models.BigIntegerField(default=0)
+    handle_days_n = _cell_count()
+    close_days_sum = models.BigIntegerField(default=0)
+    close_days_n = _cell_count()
+    total_days_sum = models.BigIntegerField(default=0)
+    total_days_n = _cell_count()
+
+    class Meta:
+        verbose_name = _("统计台账月汇总")
+        verbose_name_plural = _("统计台账月汇总")
+        indexes = [
+            models.Index(fields=["month", "region"], name="statledgercell_month_region",
+                         opclasses=["date_ops", "varchar_pattern_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.region} {self.dimension} {self.key}"
+
+
+class StatLedgerBuild(models.Model):
+    """When the ledger was last rebuilt. `cutoff` is a margin before the rebuild began: a
+    suggestion whose rows changed at or after it is recounted live, so a change committed
+    while the rebuild ran is never missed."""
+
+    built_at = models.DateTimeField(_("生成时间"))
+    cutoff = models.DateTimeField(_("截止时间"))
+    rows = models.PositiveIntegerField(_("件数"), default=0)
+    day = models.DateField(_("生成日"), help_text=_("生成当天（本地日期）：月汇总的用时按此日的工作日历计算。"))
+    calendar = models.CharField(_("工作日历指纹"), max_length=64)
+
+    class Meta:
+        verbose_name = _("统计台账生成记录")
+        verbose_name_plural = _("统计台账生成记录")
+        ordering = ["-built_at"]
+
+    def __str__(self) -> str:
+        return f"{self.built_at:%Y-%m-%d %H:%M}"

@@ -181,6 +181,8 @@ class Suggestion(models.Model):
             # The reminder sweep asks "is it still live?" of each due assignment's suggestion:
             # answered from this small index alone, not from a million rows' pages.
             models.Index(fields=["id"], condition=Q(status__in=LIVE_SUGGESTION_STATUSES), name="sugg_live"),
+            # What changed since the statistics ledger's cutoff (suggestions/stats/ledger.py).
+            models.Index(fields=["updated_at"], name="sugg_updated"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -28,8 +28,15 @@ its row values joined with its lead assignment and lead deputy (`StatStage`), an
 0/1 flags and working-day spans (`StatFact`). Every grouping (region levels by code prefix,
 station, lead unit, lead deputy, category within each region level) is then one
 `GROUP BY` with `SUM`/`COUNT` over that narrow table, inserted straight into `StatSnapshot`
-(`INSERT … SELECT`): no suggestion ever passes through Python. The API's live summary runs
-the same stages and the same aggregates, so it agrees with the snapshot of the same period.
+(`INSERT … SELECT`): no suggestion ever passes through Python.
+
+The live figures (the API's summary) of a province cannot restage a million suggestions per
+request. The nightly run also rebuilds the ledger (`StatLedger`, ledger.py): one row per
+suggestion with its 0/1 flags from the same expressions (`staging.state_flags`), and the dates
+and lead-assignment state that the spans and 超期未答复 are counted from when read. A live count
+takes the suggestions whose rows changed since the ledger's cutoff through the stages above,
+the others from their ledger rows, and adds the two — so it agrees with a snapshot built at
+that moment, for any period, at a fixed number of queries.
 
 A snapshot for `date` (built by the nightly task on the following night, or by
 `python manage.py build_stats --date`) holds three periods ending that day: the year so far,
@@ -38,7 +45,8 @@ the month so far and the last twelve months. Rebuilding a date replaces its rows
 Where each part lives
 ---------------------
 `figures` (what is counted), `periods`, `staging` (the TEMPORARY tables), `groupings` (the
-aggregates and GROUP BYs), `build` (the nightly snapshot), `summary` (the API's live figures),
+aggregates and GROUP BYs), `build` (the nightly snapshot), `ledger` (the per-suggestion rows the
+live figures read), `summary` (the API's live figures),
 `read` (the snapshots read back for the dashboard and the workbook), `stations` (receptions and
 coverage), `workbook` (Excel), `api`, `views/` and `urls`.
 """

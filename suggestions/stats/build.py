@@ -18,6 +18,7 @@ from suggestions.conf import setting
 from suggestions.models import StatDimension, StatSnapshot
 from suggestions.stats.figures import COVERAGE_FIGURES, FIGURE_NAMES, REGION_LEVELS, STATION_FIGURES
 from suggestions.stats.groupings import as_key, snapshot_groupings
+from suggestions.stats.ledger import ledger_rebuild
 from suggestions.stats.periods import Period, snapshot_periods
 from suggestions.stats.staging import compile_sql, qn, staged_facts, tune_session
 from suggestions.stats.stations import coverage_queryset
@@ -106,7 +107,8 @@ def _prune(day: datetime.date) -> int:
 
 def build_stats(*, date: datetime.date) -> BuildResult:
     """生成统计快照: the figures of the year, month and twelve months ending on `date`, for every
-    region level, station, lead unit, lead deputy and category, replacing that date's rows.
+    region level, station, lead unit, lead deputy and category, replacing that date's rows; and
+    the ledger the live figures read (ledger.py), rebuilt as the rows stand now.
 
     Atomic: readers see the old rows or the new ones, never half of them.
     """
@@ -142,6 +144,9 @@ def build_stats(*, date: datetime.date) -> BuildResult:
                     dimension=StatDimension.REGION, built_at=built_at, figures=list(COVERAGE_FIGURES), merge=True,
                 )
         result.timings["receptions_coverage"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        ledger_rebuild()  # what the live figures read for the suggestions unchanged since
+        result.timings["ledger"] = time.perf_counter() - mark
         result.rows = StatSnapshot.objects.filter(date=date).count()
         result.pruned = _prune(date)
     result.seconds = time.perf_counter() - started

@@ -33,6 +33,7 @@ from suggestions.models import (
     AssignmentStatus,
     DeputyRole,
     Evaluation,
+    Holiday,
     Rating,
     Result,
     Route,
@@ -75,9 +76,7 @@ def _materialize(model, queryset: QuerySet) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
         cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {sql}", params)
-        if connection.vendor == "postgresql":
-            # Temporary tables have no statistics until analysed; the joins need them.
-            cursor.execute(f"ANALYZE {table}")
+    _analyze(model)
 
 
 def _flag(condition: Q) -> Case:
@@ -96,7 +95,10 @@ def _stage_workdays(first: datetime.date, last: datetime.date) -> None:
         cursor.execute(
             f"CREATE TEMPORARY TABLE {table} ({qn('f_day')} date PRIMARY KEY, {qn('f_ordinal')} integer NOT NULL)"
         )
-    calendar = WorkCalendar()
+    # The staff's holiday entries of the whole range in one query (not one per year touched).
+    calendar = WorkCalendar(overrides=dict(
+        Holiday.objects.filter(date__gte=first, date__lte=last).values_list("date", "is_workday")
+    ))
     rows, ordinal, day = [], 0, first
     while day <= last:
         if calendar.is_workday(day):
@@ -104,6 +106,15 @@ def _stage_workdays(first: datetime.date, last: datetime.date) -> None:
         rows.append(StatWorkday(day=day, ordinal=ordinal))
         day += datetime.timedelta(days=1)
     StatWorkday.objects.bulk_create(rows, batch_size=1000)
+    _analyze(StatWorkday)
+
+
+def _analyze(model) -> None:
+    """Temporary and freshly filled tables have no statistics until analysed (PostgreSQL): the
+    planner would guess a handful of rows and nest its loops over a million."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {qn(model._meta.db_table)}")
 
 
 def cohort(*, region: str, start: datetime.date, end: datetime.date) -> QuerySet[Suggestion]:
@@ -208,8 +219,66 @@ def _span(later: str, earlier: str, condition: Q | None = None) -> Case:
     )
 
 
-def _stage_facts(reference: datetime.date) -> None:
+def state_flags() -> dict:
+    """The 0/1 figures of a staged suggestion that depend on its rows alone (StatStage fields),
+    named as StatFact's columns: the nightly stages them, the ledger stores them."""
     lead_replied = Q(lead_status=AssignmentStatus.REPLIED, lead_replied__isnull=False)
+    return {
+        # A voter's issue is collected once: as the opinion, whether it was then merged or
+        # converted (转为闭会建议); the deputy's suggestion made from it is not collected again
+        # but counts among the deputies' suggestions.
+        "collected": _flag(Q(converted=0)),
+        "deputy_suggestion": _flag(Q(kind=SuggestionKind.DEPUTY_SUGGESTION)),
+        "in_session": _flag(Q(kind=SuggestionKind.DEPUTY_SUGGESTION, session=Session.IN_SESSION)),
+        "interim": _flag(Q(kind=SuggestionKind.DEPUTY_SUGGESTION, session=Session.INTERIM)),
+        "declined": _flag(Q(status=S.DECLINED)),
+        "merged": _flag(Q(status=S.MERGED)),
+        "accepted": _flag(Q(status__in=ACCEPTED_STATUSES)),
+        "on_spot": _flag(Q(route=Route.ON_SPOT, replied__isnull=False)),
+        "assigned": _flag(Q(lead_status__isnull=False)),
+        "replied": _flag(Q(replied__isnull=False)),
+        "replied_on_time": _flag(lead_replied & Q(lead_replied_id__lte=F("lead_deadline"))),
+        "replied_late": _flag(lead_replied & Q(lead_replied_id__gt=F("lead_deadline"))),
+        "closed": _flag(Q(status=S.CLOSED)),
+        "fed_back": F("fed_back"),
+        "result_a": _flag(Q(result=Result.A, replied__isnull=False)),
+        "result_b": _flag(Q(result=Result.B, replied__isnull=False)),
+        "result_c": _flag(Q(result=Result.C, replied__isnull=False)),
+        "result_d": _flag(Q(result=Result.D, replied__isnull=False)),
+        "evaluated": _flag(Q(best_rating__isnull=False)),
+        "satisfied": _flag(Q(best_rating=3)),
+        "basically_satisfied": _flag(Q(best_rating=2)),
+        "unsatisfied": _flag(Q(best_rating=1)),
+        "voter_evaluated": _flag(Q(voter_rating__isnull=False)),
+        "voter_satisfied": _flag(Q(voter_rating__gte=2)),
+        "supervised": _flag(~Q(supervision=Supervision.NONE)),
+        "key_supervised": _flag(Q(supervision=Supervision.KEY)),
+        "rehandled": F("rehandled"),
+    }
+
+
+def overdue_flag(reference: datetime.date) -> Case:
+    """超期未答复 on `reference`: still with its lead unit, unanswered, past the deadline. Counted
+    when read, never stored: it changes as days pass."""
+    return _flag(
+        Q(status__in=OPEN_SUGGESTION_STATUSES, lead_status__in=OPEN_ASSIGNMENT_STATUSES, lead_deadline__lt=reference)
+    )
+
+
+def span_figures() -> dict[str, Case]:
+    """The working-day spans from the staged dates, joined to StatWorkday: the calendar of the
+    moment they are counted (a holiday entered today counts at once)."""
+    closed = Q(status=S.CLOSED)
+    lead_replied = Q(lead_status=AssignmentStatus.REPLIED, lead_replied__isnull=False)
+    return {
+        "assign": _span("lead_assigned", "created"),
+        "handle": _span("lead_replied", "lead_assigned", lead_replied),
+        "close": _span("closed", "replied", closed),
+        "total": _span("closed", "created", closed),
+    }
+
+
+def _stage_facts(reference: datetime.date) -> None:
     rows = StatStage.objects.values(
         f_id=F("id"),
         f_region=F("region"),
@@ -221,43 +290,9 @@ def _stage_facts(reference: datetime.date) -> None:
         f_deputy=F("deputy"),
         f_deputy_region=F("deputy_region"),
         f_created=F("created_id"),
-        # A voter's issue is collected once: as the opinion, whether it was then merged or
-        # converted (转为闭会建议); the deputy's suggestion made from it is not collected again
-        # but counts among the deputies' suggestions.
-        f_collected=_flag(Q(converted=0)),
-        f_deputy_suggestion=_flag(Q(kind=SuggestionKind.DEPUTY_SUGGESTION)),
-        f_in_session=_flag(Q(kind=SuggestionKind.DEPUTY_SUGGESTION, session=Session.IN_SESSION)),
-        f_interim=_flag(Q(kind=SuggestionKind.DEPUTY_SUGGESTION, session=Session.INTERIM)),
-        f_declined=_flag(Q(status=S.DECLINED)),
-        f_merged=_flag(Q(status=S.MERGED)),
-        f_accepted=_flag(Q(status__in=ACCEPTED_STATUSES)),
-        f_on_spot=_flag(Q(route=Route.ON_SPOT, replied__isnull=False)),
-        f_assigned=_flag(Q(lead_status__isnull=False)),
-        f_replied=_flag(Q(replied__isnull=False)),
-        f_replied_on_time=_flag(lead_replied & Q(lead_replied_id__lte=F("lead_deadline"))),
-        f_replied_late=_flag(lead_replied & Q(lead_replied_id__gt=F("lead_deadline"))),
-        f_overdue=_flag(
-            Q(status__in=OPEN_SUGGESTION_STATUSES, lead_status__in=OPEN_ASSIGNMENT_STATUSES, lead_deadline__lt=reference)
-        ),
-        f_closed=_flag(Q(status=S.CLOSED)),
-        f_fed_back=F("fed_back"),
-        f_result_a=_flag(Q(result=Result.A, replied__isnull=False)),
-        f_result_b=_flag(Q(result=Result.B, replied__isnull=False)),
-        f_result_c=_flag(Q(result=Result.C, replied__isnull=False)),
-        f_result_d=_flag(Q(result=Result.D, replied__isnull=False)),
-        f_evaluated=_flag(Q(best_rating__isnull=False)),
-        f_satisfied=_flag(Q(best_rating=3)),
-        f_basically_satisfied=_flag(Q(best_rating=2)),
-        f_unsatisfied=_flag(Q(best_rating=1)),
-        f_voter_evaluated=_flag(Q(voter_rating__isnull=False)),
-        f_voter_satisfied=_flag(Q(voter_rating__gte=2)),
-        f_supervised=_flag(~Q(supervision=Supervision.NONE)),
-        f_key_supervised=_flag(Q(supervision=Supervision.KEY)),
-        f_rehandled=F("rehandled"),
-        f_assign_days=_span("lead_assigned", "created"),
-        f_handle_days=_span("lead_replied", "lead_assigned", lead_replied),
-        f_close_days=_span("closed", "replied", Q(status=S.CLOSED)),
-        f_total_days=_span("closed", "created", Q(status=S.CLOSED)),
+        **{f"f_{name}": expression for name, expression in state_flags().items()},
+        f_overdue=overdue_flag(reference),
+        **{f"f_{span}_days": expression for span, expression in span_figures().items()},
     )
     _materialize(StatFact, rows)
 
@@ -277,15 +312,19 @@ def tune_session() -> None:
 
 @contextmanager
 def staged_facts(*, region: str, start: datetime.date, end: datetime.date,
-                 reference: datetime.date | None = None, groups: bool = True) -> Iterator[QuerySet[StatFact]]:
+                 reference: datetime.date | None = None, groups: bool = True,
+                 only: Q | None = None) -> Iterator[QuerySet[StatFact]]:
     """Stage the cohort of [start, end] in `region` and yield StatFact's queryset over it.
 
     Must run inside a transaction (the caller's `atomic`); the tables are dropped on exit.
-    Without `groups`, only totals, categories and lead units can be grouped by.
+    Without `groups`, only totals, categories and lead units can be grouped by. `only` narrows
+    the cohort (the live figures: the suggestions changed since the ledger was built).
     """
     reference = reference or reference_day(end)
     today = timezone.localdate()
     suggestions = cohort(region=region, start=start, end=end)
+    if only is not None:
+        suggestions = suggestions.filter(only)
     try:
         _stage_workdays(start, max(end, today) + datetime.timedelta(days=1))
         _stage_evaluations(suggestions)

@@ -52,7 +52,7 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=20, help="Calls per list endpoint (p50/p95 over them).")
         parser.add_argument("--codes", type=int, default=200, help="Tracking lookups (random codes).")
         parser.add_argument("--roster", type=int, default=2000, help="Rows of the roster import.")
-        parser.add_argument("--skip", default="", help="Comma-separated parts to skip: lists,daily,track,sweep,snapshot,roster")
+        parser.add_argument("--skip", default="", help="Comma-separated parts to skip: lists,daily,track,sweep,snapshot,summary,roster")
         parser.add_argument("--seed", type=int, default=7)
 
     def handle(self, *args, repeat, codes, roster, skip, seed, **options):
@@ -84,6 +84,8 @@ class Command(BaseCommand):
             self.bench_sweep()
         if "snapshot" not in skip:
             self.bench_snapshot()
+        if "summary" not in skip:
+            self.bench_summary(province, min(repeat, 5))
         if "roster" not in skip:
             self.bench_roster(roster)
         self.report(counts)
@@ -395,6 +397,62 @@ class Command(BaseCommand):
         except ImportError:
             note = "raw aggregate unavailable (bench_stats missing)"
         self.record(f"nightly snapshot (build_stats --date {day})", app, raw, note)
+
+    def bench_summary(self, province: Region, repeat: int) -> None:
+        """GET stats/summary/ for the whole province, this year and three years, through the API
+        in process; raw = the statements it sent, replayed on the cursor. The note gives the
+        load average and the single from-scratch aggregate of the same figures (bench/raw_stats.py),
+        whose every figure must equal the API's."""
+        from bench.raw_stats import run_raw_summary
+        from suggestions.stats.ledger import latest_build
+
+        build = latest_build()
+        ledger = f"ledger of {timezone.localtime(build.built_at):%Y-%m-%d %H:%M}" if build else "no ledger: all restaged"
+        today = timezone.localdate()
+        periods = [
+            ("this year", today.replace(month=1, day=1)),
+            ("three calendar years", today.replace(year=today.year - 2, month=1, day=1)),
+            ("the last three years", today - datetime.timedelta(days=3 * 365)),
+        ]
+        for label, start in periods:
+            params = {"region": province.code, "period_start": start.isoformat(), "period_end": today.isoformat()}
+            app, raw, loads, body = [], [], [], None
+            for _ in range(repeat):
+                loads.append(open("/proc/loadavg").read().split()[0])
+                elapsed, statements, response = self.timed_get("/api/v1/stats/summary/", params)
+                app.append(elapsed)
+                body = response.json()
+                started = time.perf_counter()
+                with transaction.atomic():
+                    self.raw_time(statements)
+                raw.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            scratch = run_raw_summary(province.code, start, today)
+            scratch_seconds = time.perf_counter() - started
+            mismatches = self.summary_mismatches(body, scratch)
+            self.record(
+                f"stats summary, province, {label} ({start} – {today})", app, raw,
+                f"{body['collected']:,} collected, {len(statements)} queries, {ledger}; load {' '.join(loads)}; "
+                f"from-scratch single aggregate {scratch_seconds:.1f} s (load "
+                f"{open('/proc/loadavg').read().split()[0]}): "
+                + ("every figure equal" if not mismatches else f"{len(mismatches)} DIFFERENCES: {mismatches[:5]}"),
+            )
+
+    @staticmethod
+    def summary_mismatches(body: dict, scratch: dict) -> list[str]:
+        from suggestions.stats.figures import FIGURE_NAMES
+
+        api_names = {"replied_on_time": "on_time", "replied_late": "late"}
+        plain = [n for n in FIGURE_NAMES if not n.endswith(("_sum", "_n"))]
+        differences = [f"total {n}" for n in plain if body[api_names.get(n, n)] != scratch["total"][n]]
+        for group, key in [("category", "category"), ("unit", "unit")]:
+            mine = {row[key]: row for row in body[f"by_{group}"]}
+            if set(mine) != set(scratch[group]):
+                differences.append(f"{group} keys")
+                continue
+            differences += [f"{group} {k} {n}" for k, figures in scratch[group].items() for n in plain
+                            if mine[k][api_names.get(n, n)] != figures[n]]
+        return differences
 
     def bench_roster(self, rows: int) -> None:
         from bench.roster import roster_dataset

@@ -134,7 +134,9 @@ if DATABASE_REPLICA_URL:
 # second old are as good as live ones there, and they are what costs the most to read.
 LIAISON_REPLICA_VIEWS = [
     "stats:*",  # the statistics pages, the books and their xlsx exports
-    "api:stats-summary", "api:deputy-record", "deputies:duty_record", "deputies:my_books",
+    # (not the live `stats/summary/`: it stages the changed suggestions in TEMPORARY tables, which a
+    # hot standby refuses, and it must count one consistent state: it stays on the primary)
+    "api:deputy-record", "deputies:duty_record", "deputies:my_books",
     "suggestions:feedback_sheet_pdf", "stations:card_pdf", "stations:schedule_pdf", "deputies:card_pdf",
     # public pages: home, station finder, deputy and station pages, 公示, tracking (the voter who
     # just submitted reads from the primary: the sticky window below)

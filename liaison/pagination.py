@@ -35,17 +35,17 @@ def planner_rows(queryset) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def capped_count(queryset, cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """(count, is_estimate): exact up to `cap` rows (`SELECT count(*) FROM (… LIMIT cap+1)`,
-    which stops reading at cap+1 rows); above, the planner's estimate on PostgreSQL (never
-    below cap+1), the exact count elsewhere."""
+def capped_count(queryset, cap: int = COUNT_CAP) -> tuple[int, bool, list | None]:
+    """(count, is_estimate, ids): up to `cap` rows, the exact count and the rows' ids (`SELECT
+    id … LIMIT cap+1`, which stops reading at cap+1 rows); above, the planner's estimate on
+    PostgreSQL (never below cap+1), the exact count elsewhere, and no ids."""
     bare = queryset.order_by()
-    exact = bare[: cap + 1].count()
-    if exact <= cap:
-        return exact, False
+    ids = list(bare.values_list("pk", flat=True)[: cap + 1])
+    if len(ids) <= cap:
+        return len(ids), False, ids
     if connections[queryset.db].vendor != "postgresql":
-        return bare.count(), False
-    return max(planner_rows(bare), cap + 1), True
+        return bare.count(), False, None
+    return max(planner_rows(bare), cap + 1), True, None
 
 
 class EstimatedPage(Page):
@@ -62,17 +62,29 @@ class EstimatedPage(Page):
 
 class Paginator(DjangoPaginator):
     """Django's paginator with `capped_count`. With an estimated count any page from 1 on
-    may be asked for: one past the last row is a 404 (EmptyPage) all the same."""
+    may be asked for: one past the last row is a 404 (EmptyPage) all the same.
+
+    A list of at most `count_cap` rows is read by the ids the count fetched (`ids`): asked for
+    the newest 20 of a few hundred rows (a unit's, a deputy's, a township's, the late ones),
+    PostgreSQL otherwise walks the `created_at` index from the newest row of the whole table,
+    expecting them spread evenly (4 s for a unit officer at 1,000,000 suggestions, 25 ms by id).
+    """
 
     count_cap = COUNT_CAP
     count_is_estimate = False
+    ids = None
 
     @cached_property
     def count(self):
         if not hasattr(self.object_list, "query"):
             return len(self.object_list)
-        count, self.count_is_estimate = capped_count(self.object_list, self.count_cap)
+        count, self.count_is_estimate, self.ids = capped_count(self.object_list, self.count_cap)
         return count
+
+    def rows(self):
+        """The object list, narrowed to the counted ids when there were few."""
+        self.count  # noqa: B018
+        return self.object_list if self.ids is None else self.object_list.filter(pk__in=self.ids)
 
     def validate_number(self, number):
         self.count  # noqa: B018 -- decides whether the count is an estimate
@@ -89,7 +101,10 @@ class Paginator(DjangoPaginator):
     def page(self, number):
         number = self.validate_number(number)
         if not self.count_is_estimate:
-            return super().page(number)
+            if self.ids is None:
+                return super().page(number)
+            bottom = (number - 1) * self.per_page
+            return self._get_page(self.rows()[bottom : bottom + self.per_page], number, self)
         bottom = (number - 1) * self.per_page
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         if not rows and number > 1:
@@ -180,7 +195,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         page_size = self.get_page_size(request)
         self.counter = self.django_paginator_class(queryset, page_size)
         self.counter.count  # noqa: B018 -- the count of the whole list, as on numbered pages
-        ordered = queryset.filter(keyset_q(self.keyset, values, backwards=backwards))
+        ordered = self.counter.rows().filter(keyset_q(self.keyset, values, backwards=backwards))
         if backwards:
             ordered = ordered.reverse()
         rows = list(ordered[: page_size + 1])

@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db import connections
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
@@ -48,6 +49,25 @@ def capped_count(queryset, cap: int = COUNT_CAP) -> tuple[int, bool, list | None
     return max(planner_rows(bare), cap + 1), True, None
 
 
+def read_by_ids(queryset, ids):
+    """`queryset` narrowed to `ids` (at most a few thousand, taken from it), sorted in the same
+    order by expressions no index serves (`COALESCE(col, col)`), so that PostgreSQL fetches the
+    rows by id and sorts them. Otherwise, asked for the newest 20 of a few hundred rows (a
+    unit's, a deputy's, a township's, the late ones) and misled by the extra condition, it walks
+    the `created_at` index from the newest row of the whole table: 3–4 s at 1,000,000
+    suggestions for a unit officer or the late items of a province, against 20–30 ms."""
+    narrowed = queryset.filter(pk__in=list(ids))
+    order = []
+    for item in narrowed.query.order_by:
+        if not isinstance(item, str):
+            order.append(item)
+            continue
+        name = item.lstrip("-")
+        expression = Coalesce(F(name), F(name))
+        order.append(expression.desc() if item.startswith("-") else expression.asc())
+    return narrowed.order_by(*order) if order else narrowed
+
+
 class EstimatedPage(Page):
     """A page whose neighbours are known from the rows themselves (one row read past the
     end), not from the count, which may be an estimate."""
@@ -64,10 +84,7 @@ class Paginator(DjangoPaginator):
     """Django's paginator with `capped_count`. With an estimated count any page from 1 on
     may be asked for: one past the last row is a 404 (EmptyPage) all the same.
 
-    A list of at most `count_cap` rows is read by the ids the count fetched (`ids`): asked for
-    the newest 20 of a few hundred rows (a unit's, a deputy's, a township's, the late ones),
-    PostgreSQL otherwise walks the `created_at` index from the newest row of the whole table,
-    expecting them spread evenly (4 s for a unit officer at 1,000,000 suggestions, 25 ms by id).
+    A list of at most `count_cap` rows is read by the ids the count fetched (`read_by_ids`).
     """
 
     count_cap = COUNT_CAP
@@ -84,7 +101,7 @@ class Paginator(DjangoPaginator):
     def rows(self):
         """The object list, narrowed to the counted ids when there were few."""
         self.count  # noqa: B018
-        return self.object_list if self.ids is None else self.object_list.filter(pk__in=self.ids)
+        return self.object_list if self.ids is None else read_by_ids(self.object_list, self.ids)
 
     def validate_number(self, number):
         self.count  # noqa: B018 -- decides whether the count is an estimate

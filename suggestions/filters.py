@@ -89,23 +89,6 @@ class SuggestionFilter(_OverdueFilters):
             "supervision", "session", "created_after", "created_before", "q", "voter_unsatisfied",
         ]
 
-    # Up to this many rows of a tier are fetched by id first (see filter_queryset).
-    TIER_IDS_FIRST = 10_000
-
-    def filter_queryset(self, queryset):
-        """After every filter, a tier filter (`overdue`, `overdue_tier`) that leaves few rows
-        takes their ids first, from the partial index `sugg_open_lead_deadline`, and the page is
-        read by those ids. Asked for the newest 20 late items of a city, PostgreSQL otherwise
-        walks the `created_at` index from the newest row, expecting the late ones spread evenly,
-        while they are among the oldest open ones: 3 s for a city against 2 ms this way."""
-        queryset = super().filter_queryset(queryset)
-        few = (*OverdueTier.LATE, OverdueTier.DUE_SOON)  # on_track, none and overdue=false are most rows
-        data = self.form.cleaned_data
-        if data.get("overdue") is not True and data.get("overdue_tier") not in few:
-            return queryset
-        ids = list(queryset.order_by().values_list("pk", flat=True)[: self.TIER_IDS_FIRST + 1])
-        return queryset.filter(pk__in=ids) if len(ids) <= self.TIER_IDS_FIRST else queryset
-
     # On suggestions the tiers are plain conditions on the stored lead deadline (an index
     # serves them), not a filter on the CASE annotation.
     def filter_overdue(self, queryset, name, value):

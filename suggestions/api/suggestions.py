@@ -21,6 +21,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from liaison.api.schema import ERROR_RESPONSES
+from liaison.pagination import read_by_ids
 from stations.api import RegionCodeField
 from suggestions import redaction, workflow
 from suggestions.api import batch
@@ -288,6 +289,21 @@ class SuggestionViewSet(ActionObjectMixin, mixins.ListModelMixin, mixins.Retriev
         if self.action == "list":  # list rows are summaries: no timeline (SuggestionSerializer)
             return listed.select_related("merged_into")
         return _for_reading(listed)
+
+    # Up to this many late (or due-soon) rows are fetched by id first: see filter_queryset.
+    TIER_IDS_FIRST = 10_000
+
+    def filter_queryset(self, queryset):
+        """A list filtered to late or due-soon items is read by their ids (`read_by_ids`) when
+        they are at most TIER_IDS_FIRST: a province's late items (8,500 of 1,000,000) are the
+        oldest open ones, where PostgreSQL's walk down `created_at` reaches them last (3 s)."""
+        queryset = super().filter_queryset(queryset)
+        params = self.request.query_params
+        few = (*OverdueTier.LATE, OverdueTier.DUE_SOON)
+        if self.action != "list" or not (params.get("overdue") in ("true", "1") or params.get("overdue_tier") in few):
+            return queryset
+        ids = list(queryset.order_by().values_list("pk", flat=True)[: self.TIER_IDS_FIRST + 1])
+        return read_by_ids(queryset, ids) if len(ids) <= self.TIER_IDS_FIRST else queryset
 
     def get_serializer_class(self):
         if self.action == "list":

@@ -389,8 +389,9 @@ class Command(BaseCommand):
                 f"{counts['links']} deputy links, {counts['evaluations']} evaluations")
 
     def finish(self) -> str:
-        models = [Station, Unit, Unit.officers.through, User, Deputy, Mandate, StationMembership, Category, Suggestion,
-                  SuggestionDeputy, Assignment, Event, Evaluation]
+        # Regions too: with the statistics of an empty table the planner joins them by sequential scan.
+        models = [Region, Station, Unit, Unit.officers.through, User, Deputy, Mandate, StationMembership, Category,
+                  Suggestion, SuggestionDeputy, Assignment, Event, Evaluation]
         with transaction.atomic(), connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)

@@ -31,6 +31,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(backfill, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name='suggestion',
-            index=models.Index(condition=models.Q(('status__in', ['assigned', 'handling'])), fields=['region', 'lead_deadline'], name='sugg_open_lead_deadline', opclasses=['varchar_pattern_ops', 'date_ops']),
+            index=models.Index(condition=models.Q(('status__in', ['assigned', 'handling'])), fields=['region', 'lead_deadline'], include=['id'], name='sugg_open_lead_deadline', opclasses=['varchar_pattern_ops', 'date_ops']),
         ),
     ]

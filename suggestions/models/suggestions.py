@@ -186,6 +186,7 @@ class Suggestion(models.Model):
             models.Index(
                 fields=["region", "lead_deadline"], name="sugg_open_lead_deadline",
                 opclasses=["varchar_pattern_ops", "date_ops"], condition=Q(status__in=["assigned", "handling"]),
+                include=["id"],  # the late items' ids from the index alone (lists read them by id)
             ),
         ]
         constraints = [

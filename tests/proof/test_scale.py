@@ -7,10 +7,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Subquery
 
 from deputies.models import Deputy, StationMembership
 from stations.services import SHIPPED_REGIONS_DIR
-from suggestions.models import Assignment, Event, Suggestion
+from suggestions.models import Assignment, Event, Suggestion, lead_assignment_of
 
 pytestmark = [pytest.mark.proof, pytest.mark.postgres]
 
@@ -29,11 +30,17 @@ def test_generate_province_then_bench_scale_on_a_small_city(db, postgres_only):
     assert closed.exists()
     assert not closed.exclude(assignments__status="replied").exists()
     assert Assignment.objects.filter(status__in=["pending", "signed"]).exists()
+    # The stored lead deadline is written by the COPY as the services keep it.
+    computed = Subquery(lead_assignment_of().values("deadline")[:1])
+    rows = Suggestion.objects.annotate(computed=computed).values_list("lead_deadline", "computed")
+    assert all(stored == value for stored, value in rows)
+    assert Suggestion.objects.filter(lead_deadline__isnull=False).exists()
 
     report = StringIO()
     call_command("bench_scale", "--repeat", "1", "--codes", "5", "--roster", "20", "--skip", "snapshot", stdout=report)
     table = report.getvalue()
-    for row in ("suggestions, county", "deputies, city", "stations, city", "tracking lookup", "reminder sweep",
+    for row in ("suggestions, staff, county", "suggestions, unit officer", "suggestions, city + overdue=true",
+                "deputies, city", "stations, city", "tracking lookup", "reminder sweep",
                 "roster import"):
         assert f"| {row}" in table, table
     # The sweep and the import were rolled back.

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator as DjangoPaginator
 from django.db import connections
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.db.models.query import ModelIterable
 from django.db.models.sql.where import WhereNode
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -70,9 +71,10 @@ def read_by_ids(queryset, ids):
     if all(_single_valued(join) for join in narrowed.query.alias_map.values()):
         narrowed.query.where = WhereNode()
     narrowed = narrowed.filter(pk__in=list(ids))
+    query = narrowed.query
     order = []
-    for item in narrowed.query.order_by:
-        if not isinstance(item, str):
+    for item in query.order_by or (query.get_meta().ordering if query.default_ordering else ()):
+        if not isinstance(item, str) or item == "?":
             order.append(item)
             continue
         name = item.lstrip("-")
@@ -214,7 +216,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
-        self.keyset = keyset_fields(queryset) if hasattr(queryset, "query") else None
+        models = hasattr(queryset, "query") and queryset._iterable_class is ModelIterable  # not .values()
+        self.keyset = keyset_fields(queryset) if models else None
         self.model_meta = queryset.model._meta if self.keyset is not None else None
         self.cursor_rows = None
         raw = request.query_params.get(self.cursor_query_param)

@@ -146,3 +146,21 @@ def test_the_schema_documents_the_estimate_and_the_cursor(api_for, world):
     assert "count_is_estimate" in page["required"]
     parameters = {p["name"] for p in schema["paths"]["/api/v1/suggestions/"]["get"]["parameters"]}
     assert {"page", "page_size", "cursor"} <= parameters
+
+
+def test_a_short_list_is_read_by_id_in_the_same_order_with_the_same_rows(world, api_for):
+    """At most 1,000 rows: read by the ids the count fetched, sorted by expressions (no index
+    walk), the rows and their order unchanged, filters and scoping kept."""
+    mine = [SuggestionFactory(region=world.township) for _i in range(5)]
+    SuggestionFactory(region=world.other_township)  # another county's: not the staff's
+    Suggestion.objects.filter(pk=mine[0].pk).update(created_at=mine[4].created_at)  # a tie, broken by id
+    client = api_for(world.staff)
+    body = client.get(f"{API}/suggestions/").json()  # -created_at, -id
+    expected = list(
+        Suggestion.objects.filter(pk__in=[s.pk for s in mine]).order_by("-created_at", "-id").values_list("pk", flat=True)
+    )
+    assert [row["id"] for row in body["results"]] == expected
+    ascending = client.get(f"{API}/suggestions/", {"ordering": "created_at", "page_size": 2, "page": 1}).json()
+    assert [row["id"] for row in ascending["results"]] == list(
+        Suggestion.objects.filter(pk__in=[s.pk for s in mine]).order_by("created_at", "id").values_list("pk", flat=True)
+    )[:2]  # the tie is last

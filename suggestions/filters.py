@@ -24,7 +24,7 @@ from suggestions.models import (
     Unit,
     UnitKind,
 )
-from suggestions.selectors import OverdueTier, TierBounds, tier_bounds
+from suggestions.selectors import OverdueTier, TierBounds, tier_bounds, tier_bounds_for, tier_q
 
 
 class UnitFilter(django_filters.FilterSet):
@@ -90,6 +90,17 @@ class SuggestionFilter(_OverdueFilters):
             "status", "kind", "category", "region", "station", "unit", "deputy", "overdue", "overdue_tier",
             "supervision", "session", "created_after", "created_before", "q", "voter_unsatisfied",
         ]
+
+    # On suggestions the tiers are plain conditions on the stored lead deadline (an index
+    # serves them), not a filter on the CASE annotation.
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        late = tier_q(OverdueTier.LATE, tier_bounds_for(self.request))
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+    def filter_overdue_tier(self, queryset, name, value):
+        return queryset.filter(tier_q([value], tier_bounds_for(self.request))) if value else queryset
 
     def filter_unit(self, queryset, name, value):
         if value is None:

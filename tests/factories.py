@@ -191,6 +191,14 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     role = workflow_models.AssignmentRole.LEAD
     deadline = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=60))
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Made as the services make it: the suggestion's stored lead deadline follows."""
+        assignment = super()._create(model_class, *args, **kwargs)
+        if assignment.role == workflow_models.AssignmentRole.LEAD:
+            workflow_models.sync_lead_deadline(assignment.suggestion)
+        return assignment
+
 
 class HolidayFactory(factory.django.DjangoModelFactory):
     class Meta:

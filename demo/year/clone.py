@@ -47,6 +47,7 @@ from suggestions.models import (
     Suggestion,
     SuggestionDeputy,
     new_tracking_code,
+    sync_lead_deadline,
 )
 from suggestions.similar.text import stored_terms
 
@@ -224,6 +225,7 @@ class Copier:
         created = Assignment.objects.bulk_create([r for _pk, r in assignment_rows], batch_size=500)
         for (old_pk, _row), new_row in zip(assignment_rows, created, strict=True):
             assignment_map[old_pk] = new_row
+        sync_lead_deadline(*[new.pk for new in made])  # the copies' own (shifted) lead deadlines
         accounts = self._deputy_accounts(pending)
         for model in COPIED:
             if model is Assignment:

@@ -32,6 +32,7 @@ from suggestions.selectors import (
     OverdueTier,
     lead_assignment_subquery,
     suggestions_visible_to,
+    tier_q,
     unit_list,
     with_deadline,
 )
@@ -53,7 +54,7 @@ class OverdueTierFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value in dict(OverdueTier.choices):
-            return queryset.filter(overdue_tier=value)
+            return queryset.filter(tier_q([value]))
         return queryset
 
 

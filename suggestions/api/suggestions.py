@@ -21,6 +21,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from liaison.api.schema import ERROR_RESPONSES
+from liaison.pagination import read_by_ids
 from stations.api import RegionCodeField
 from suggestions import redaction, workflow
 from suggestions.api import batch
@@ -49,6 +50,7 @@ from suggestions.selectors import (
     OverdueTier,
     suggestion_list,
     suggestions_visible_to,
+    tier_bounds_for,
     with_deadline,
 )
 from suggestions.services import attachments, intake
@@ -132,8 +134,7 @@ class FeedbackSerializer(serializers.ModelSerializer):
                 "merged_into": None, "merged_into_code": None, "converted_from": None, "escalated_to": None,
                 "result": "A", "deadline": "2026-06-15", "overdue_tier": "none", "is_overdue": False,
                 "rehandle_count": 0, "replied_at": "2026-04-02T16:00:00+08:00", "closed_at": None, "signed_off_at": None,
-                "fed_back_at": None, "is_public": False, "published_at": None, "assignments": [], "events": [],
-                "evaluation": None, "evaluations": [], "feedbacks": [], "attachments": [],
+                "fed_back_at": None, "is_public": False, "published_at": None,
                 "created_at": "2026-03-15T09:30:00+08:00", "updated_at": "2026-04-02T16:00:00+08:00",
             },
             response_only=True,
@@ -141,7 +142,9 @@ class FeedbackSerializer(serializers.ModelSerializer):
     ]
 )
 class SuggestionSerializer(serializers.ModelSerializer):
-    """A voter's opinion or a deputy's suggestion, with its assignments, timeline and evaluation.
+    """A voter's opinion or a deputy's suggestion as a list row: the summary fields. The
+    assignments, timeline (`events`), evaluations, feedbacks and attachments come with the
+    detail (SuggestionDetailSerializer), so a list page costs the same whatever the history.
 
     `submitter_name` and `submitter_phone` are shown in full only to those the privacy rule
     names (suggestions/privacy.py: staff and leaders whose region contains the suggestion's,
@@ -161,12 +164,6 @@ class SuggestionSerializer(serializers.ModelSerializer):
     deadline = serializers.DateField(read_only=True, allow_null=True, help_text=_("主办单位的办理期限"))
     overdue_tier = serializers.ChoiceField(choices=OVERDUE_TIER_CHOICES, read_only=True, help_text=_("超期档次（实时计算）"))
     is_overdue = serializers.SerializerMethodField(help_text=_("是否已超期（已超期或严重超期）"))
-    assignments = AssignmentSerializer(many=True, read_only=True)
-    events = EventSerializer(many=True, read_only=True, help_text=_("办理记录（时间顺序）"))
-    evaluation = serializers.SerializerMethodField(help_text=_("最近一次评价；尚未评价为 null"))
-    evaluations = EvaluationSerializer(many=True, read_only=True, help_text=_("历次评价"))
-    feedbacks = FeedbackSerializer(many=True, read_only=True, help_text=_("结果反馈记录"))
-    attachments = AttachmentSerializer(many=True, read_only=True)
     submitter_email = serializers.CharField(
         read_only=True, help_text=_("提出人的电子邮箱：与姓名、电话同一规则，无权查看者为空字符串")
     )
@@ -180,8 +177,7 @@ class SuggestionSerializer(serializers.ModelSerializer):
             "deputies", "cosign_requests", "status", "route_proposal", "route", "supervision", "supervision_leader", "bundle", "merged_into",
             "merged_into_code", "converted_from", "escalated_to", "escalated_to_name", "escalated_at", "result", "deadline", "overdue_tier",
             "is_overdue", "rehandle_count", "replied_at", "closed_at", "signed_off_at", "fed_back_at", "is_public", "published_at",
-            "public_title", "public_content", "assignments", "events", "evaluation", "evaluations", "feedbacks", "attachments", "created_at",
-            "updated_at",
+            "public_title", "public_content", "created_at", "updated_at",
         ]
         read_only_fields = fields
 
@@ -196,11 +192,6 @@ class SuggestionSerializer(serializers.ModelSerializer):
     def get_is_overdue(self, suggestion) -> bool:
         return getattr(suggestion, "overdue_tier", None) in OverdueTier.LATE
 
-    @extend_schema_field(EvaluationSerializer(allow_null=True))
-    def get_evaluation(self, suggestion):
-        evaluations = list(suggestion.evaluations.all())  # prefetched, in round order
-        return EvaluationSerializer(evaluations[-1], context=self.context).data if evaluations else None
-
     def to_representation(self, suggestion):
         data = super().to_representation(suggestion)
         request = self.context.get("request")
@@ -213,11 +204,28 @@ class SuggestionSerializer(serializers.ModelSerializer):
 
 
 class SuggestionDetailSerializer(SuggestionSerializer):
+    """One suggestion with everything: the summary, its assignments, timeline, evaluations,
+    feedbacks and attachments, and what the caller may do now."""
+
+    assignments = AssignmentSerializer(many=True, read_only=True)
+    events = EventSerializer(many=True, read_only=True, help_text=_("办理记录（时间顺序）"))
+    evaluation = serializers.SerializerMethodField(help_text=_("最近一次评价；尚未评价为 null"))
+    evaluations = EvaluationSerializer(many=True, read_only=True, help_text=_("历次评价"))
+    feedbacks = FeedbackSerializer(many=True, read_only=True, help_text=_("结果反馈记录"))
+    attachments = AttachmentSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField(help_text=_("当前账号现在可以执行的办理操作"))
 
     class Meta(SuggestionSerializer.Meta):
-        fields = [*SuggestionSerializer.Meta.fields, "allowed_actions"]
+        fields = [
+            *SuggestionSerializer.Meta.fields[:-2], "assignments", "events", "evaluation", "evaluations", "feedbacks",
+            "attachments", *SuggestionSerializer.Meta.fields[-2:], "allowed_actions",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(EvaluationSerializer(allow_null=True))
+    def get_evaluation(self, suggestion):
+        evaluations = list(suggestion.evaluations.all())  # prefetched, in round order
+        return EvaluationSerializer(evaluations[-1], context=self.context).data if evaluations else None
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Action.choices)))
     def get_allowed_actions(self, suggestion):
@@ -277,7 +285,25 @@ class SuggestionViewSet(ActionObjectMixin, mixins.ListModelMixin, mixins.Retriev
         user = self.request.user
         if self.action not in self.READS:
             return suggestions_visible_to(user)  # an action only needs to know the caller sees it
-        return _for_reading(suggestion_list(user=user))
+        listed = suggestion_list(user=user, bounds=tier_bounds_for(self.request))
+        if self.action == "list":  # list rows are summaries: no timeline (SuggestionSerializer)
+            return listed.select_related("merged_into")
+        return _for_reading(listed)
+
+    # Up to this many late (or due-soon) rows are fetched by id first: see filter_queryset.
+    TIER_IDS_FIRST = 10_000
+
+    def filter_queryset(self, queryset):
+        """A list filtered to late or due-soon items is read by their ids (`read_by_ids`) when
+        they are at most TIER_IDS_FIRST: a province's late items (8,500 of 1,000,000) are the
+        oldest open ones, where PostgreSQL's walk down `created_at` reaches them last (3 s)."""
+        queryset = super().filter_queryset(queryset)
+        params = self.request.query_params
+        few = (*OverdueTier.LATE, OverdueTier.DUE_SOON)
+        if self.action != "list" or not (params.get("overdue") in ("true", "1") or params.get("overdue_tier") in few):
+            return queryset
+        ids = list(queryset.order_by().values_list("pk", flat=True)[: self.TIER_IDS_FIRST + 1])
+        return read_by_ids(queryset, ids) if len(ids) <= self.TIER_IDS_FIRST else queryset
 
     def get_serializer_class(self):
         if self.action == "list":

@@ -30,7 +30,13 @@ from .choices import (
 )
 from .closing import Evaluation, Feedback, FollowUp
 from .events import Event, EventQuerySet, ImmutableError
-from .handling import Assignment, AssignmentQuerySet, Contact
+from .handling import (
+    Assignment,
+    AssignmentQuerySet,
+    Contact,
+    lead_assignment_of,
+    sync_lead_deadline,
+)
 from .notifications import Holiday, Notification, Reminder
 from .outbox import MessageChannel, MessageKind, MessageState, OutboundMessage
 from .stats import (
@@ -123,5 +129,7 @@ __all__ = [
     "UnitKind",
     "UnitQuerySet",
     "attachment_upload_to",
+    "lead_assignment_of",
     "new_tracking_code",
+    "sync_lead_deadline",
 ]

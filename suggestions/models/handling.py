@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -106,6 +106,32 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.suggestion.code} → {self.unit} ({self.get_role_display()})"
+
+
+def lead_assignment_of(suggestion=None) -> models.QuerySet:
+    """The active (not returned) lead assignment of `suggestion`, or of the outer row's pk."""
+    return Assignment.objects.filter(
+        suggestion=OuterRef("pk") if suggestion is None else suggestion, role=AssignmentRole.LEAD
+    ).exclude(status=AssignmentStatus.RETURNED)
+
+
+def sync_lead_deadline(*suggestions) -> None:
+    """Store the active lead assignment's deadline on `suggestions` (instances or ids) as
+    `Suggestion.lead_deadline`, in one set-based UPDATE; instances get the value too.
+
+    Every write that creates a lead assignment, returns one or moves its deadline calls this
+    (services, historical import, demo clones); bulk loaders may fill the column themselves."""
+    ids = [getattr(s, "pk", s) for s in suggestions]
+    if not ids:
+        return
+    Suggestion.objects.filter(pk__in=ids).update(
+        lead_deadline=Subquery(lead_assignment_of().values("deadline")[:1])
+    )
+    instances = [s for s in suggestions if isinstance(s, Suggestion)]
+    if instances:
+        stored = dict(Suggestion.objects.filter(pk__in=[s.pk for s in instances]).values_list("pk", "lead_deadline"))
+        for suggestion in instances:
+            suggestion.lead_deadline = stored.get(suggestion.pk)
 
 
 class Contact(models.Model):

@@ -164,6 +164,11 @@ class Suggestion(models.Model):
     # come from a GIN index over similar_window(region_id, status, closed_at) (migration
     # 0011_issue18b_similar_window), their terms compared with this column.
     similar_terms = models.TextField(_("相似检索词"), blank=True, default="", db_default="", editable=False)
+    # The deadline of the active (not returned) lead assignment, kept by every service that
+    # creates, returns or moves one (`models.handling.sync_lead_deadline`), so that lists,
+    # `overdue` and the tiers read a column instead of a subquery. A date, never a flag: whether
+    # it is overdue is decided against today at read time.
+    lead_deadline = models.DateField(_("主办期限"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("意见建议")
@@ -183,6 +188,12 @@ class Suggestion(models.Model):
             models.Index(fields=["id"], condition=Q(status__in=LIVE_SUGGESTION_STATUSES), name="sugg_live"),
             # What changed since the statistics ledger's cutoff (suggestions/stats/ledger.py).
             models.Index(fields=["updated_at"], name="sugg_updated"),
+            # `overdue` and the tiers of what units still hold (assigned, handling), by region.
+            models.Index(
+                fields=["region", "lead_deadline"], name="sugg_open_lead_deadline",
+                opclasses=["varchar_pattern_ops", "date_ops"], condition=Q(status__in=["assigned", "handling"]),
+                include=["id"],  # the late items' ids from the index alone (lists read them by id)
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -106,6 +106,7 @@ def _send_back(suggestion: Suggestion, *, by: User, action: str, from_status: st
     suggestion.replied_at = None
     suggestion.closed_at = None
     suggestion.is_public = False
+    lead_fields = ()
     if lead is None:
         to_status = S.ACCEPTED
     else:
@@ -118,7 +119,9 @@ def _send_back(suggestion: Suggestion, *, by: User, action: str, from_status: st
         lead.save(update_fields=["status", "deadline", "result", "reply", "replied_at", "replied_by", "updated_at"])
         to_status = S.HANDLING
         data["deadline"] = lead.deadline.isoformat()
-    _set_status(suggestion, to_status, "rehandle_count", "result", "replied_at", "closed_at", "is_public")
+        suggestion.lead_deadline = lead.deadline
+        lead_fields = ("lead_deadline",)
+    _set_status(suggestion, to_status, "rehandle_count", "result", "replied_at", "closed_at", "is_public", *lead_fields)
     event_record(suggestion=suggestion, by=by, action=action, from_status=from_status, to_status=to_status,
                  note=comment, assignment=lead, data=data)
     if lead is not None:

@@ -15,7 +15,7 @@ from liaison.models import User
 from liaison.text import clean_text
 from suggestions import workflow
 from suggestions.conf import setting
-from suggestions.models import Action, Assignment, NotificationKind
+from suggestions.models import Action, Assignment, AssignmentRole, NotificationKind
 from suggestions.notify import notify
 from suggestions.selectors import responsible_staff, unit_officers
 
@@ -82,6 +82,9 @@ def assignment_decide_extension(*, assignment: Assignment, by: User, approve: bo
         fields += ["original_deadline", "deadline"]
     assignment.save(update_fields=fields)
     suggestion = assignment.suggestion
+    if approve and assignment.role == AssignmentRole.LEAD:
+        suggestion.lead_deadline = assignment.deadline
+        suggestion.save(update_fields=["lead_deadline"])
     event_record(suggestion=suggestion, by=by, action=Action.DECIDE_EXTENSION, from_status=suggestion.status,
                  assignment=assignment, note=note,
                  data={"approved": bool(approve), "deadline": assignment.deadline.isoformat(), "old": old.isoformat()})

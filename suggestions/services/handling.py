@@ -118,7 +118,10 @@ def suggestion_assign(
         assignment.save()
     from_status = suggestion.status
     suggestion.route = route
-    _set_status(suggestion, workflow.in_progress_status(assignments=_assignments(suggestion)), "route")
+    suggestion.lead_deadline = deadline  # the stored lead deadline (models.handling.sync_lead_deadline)
+    _set_status(
+        suggestion, workflow.in_progress_status(assignments=_assignments(suggestion)), "route", "lead_deadline"
+    )
     event_record(
         suggestion=suggestion, by=by, action=Action.ASSIGN, from_status=from_status, note=requirements,
         data={
@@ -182,8 +185,14 @@ def assignment_return(*, assignment: Assignment, by: User, reason: str) -> Assig
     assignment.save(update_fields=["status", "returned_at", "return_reason", "updated_at"])
     from_status = suggestion.status
     to_status = workflow.in_progress_status(assignments=_assignments(suggestion))
+    lead_fields = ()
+    if assignment.role == AssignmentRole.LEAD:  # the only active lead: none until staff reassign
+        suggestion.lead_deadline = None
+        lead_fields = ("lead_deadline",)
     if to_status != from_status:
-        _set_status(suggestion, to_status)
+        _set_status(suggestion, to_status, *lead_fields)
+    elif lead_fields:
+        suggestion.save(update_fields=lead_fields)
     event_record(suggestion=suggestion, by=by, action=Action.RETURN, from_status=from_status, to_status=to_status,
                  assignment=assignment, note=reason, data={"unit": assignment.unit.name, "role": assignment.role})
     notify(

@@ -58,6 +58,7 @@ from suggestions.models import (
     SuggestionKind,
     Supervision,
     Unit,
+    sync_lead_deadline,
 )
 
 S = Status
@@ -416,6 +417,7 @@ def suggestion_import_historical(
             assigned_on=assigned_on, deadline=deadline, replied_on=replied_on, result=result, reply=reply,
             requirements=(requirements or "").strip(),
         )
+        sync_lead_deadline(suggestion)
         after_assign = S.HANDLING if _DEPTH[status] >= 3 else S.ASSIGNED
         step(Action.ASSIGN, assigned_on, S.ACCEPTED, S.ASSIGNED, note=(requirements or "").strip(), data={
             "route": route, "lead_unit": lead_unit.name, "co_units": [u.name for u in co_units],

@@ -72,7 +72,12 @@ def own_region(user: User, suggestion: Suggestion) -> str:
 def escalation_target(user: User, suggestion: Suggestion, to_region: Region | None = None) -> Region:
     """Where 转报上级 goes: by default the congress one level above the caller's own region
     (a township's staff → the county, a county's → the city, a city's → the province); an
-    explicit target may lie higher, never at or below the caller's own region."""
+    explicit target may lie higher, never at or below the caller's own region.
+
+    The target always contains the suggestion's own region (an ancestor of it): the staff
+    there read it by their region subtree alone (`selectors._visibility` has no
+    `escalated_to` branch). A caller whose own region does not contain the item (a superuser
+    with another region) is refused."""
     own = own_region(user, suggestion)
     if to_region is None:
         above = lineage(own)[:-1]
@@ -81,9 +86,11 @@ def escalation_target(user: User, suggestion: Suggestion, to_region: Region | No
         to_region = Region.objects.filter(code=above[-1]).first()
         if to_region is None:
             raise ValidationError({"to_region": _("上一级区划不存在，请指定转报至的区划。")})
-        return to_region
-    if not (own.startswith(to_region.code) and len(to_region.code) < len(own)):
+    elif not (own.startswith(to_region.code) and len(to_region.code) < len(own)):
         raise ValidationError({"to_region": _("只能转报至本级以上的人大常委会，不能转报本级或下级。")})
+    region = suggestion.region_id
+    if not (region.startswith(to_region.code) and len(to_region.code) < len(region)):
+        raise ValidationError({"to_region": _("只能转报至该事项所属区划的上级人大常委会。")})
     return to_region
 
 

@@ -79,11 +79,12 @@ def synthetic_history(count: int = 600, seed: int = 18) -> None:
         created = start + datetime.timedelta(days=i)
         suggestion = Suggestion.objects.create(
             title=title, content=content, region_id=codes[area], status=Status.CLOSED, closed_at=created,
+            lead_deadline=created.date() + datetime.timedelta(days=30),
             category=Category.objects.get_or_create(name=category)[0] if category else None, created_at=created,
         )
         Assignment.objects.create(
             suggestion=suggestion, unit=units[unit_name], role=AssignmentRole.LEAD, status=AssignmentStatus.REPLIED,
-            deadline=created.date() + datetime.timedelta(days=30), created_at=created, result="A",
+            deadline=suggestion.lead_deadline, created_at=created, result="A",
             replied_at=created + datetime.timedelta(days=rng.uniform(5, 40)),
         )
 

@@ -101,18 +101,23 @@ def supervision(request):
     tab = request.GET.get("tab") or "overdue"
     if tab not in dict(SUPERVISION_TABS):
         raise Http404("unknown tab")
-    base = selectors.suggestion_list(user=request.user).filter(status__in=OPEN_SUGGESTION_STATUSES)
+    bounds = selectors.tier_bounds_for(request)
+    base = selectors.suggestion_list(user=request.user, bounds=bounds).filter(status__in=OPEN_SUGGESTION_STATUSES)
+    # The tiers as conditions on the stored lead deadline (selectors.tier_q), not on the CASE.
+    late = selectors.tier_q(selectors.OverdueTier.LATE, bounds)
+    due_soon = selectors.tier_q([selectors.OverdueTier.DUE_SOON], bounds)
+    on_track = selectors.tier_q([selectors.OverdueTier.ON_TRACK], bounds)
     counts = base.aggregate(
-        overdue=Count("pk", filter=Q(overdue_tier__in=selectors.OverdueTier.LATE)),
-        due_soon=Count("pk", filter=Q(overdue_tier=selectors.OverdueTier.DUE_SOON)),
-        on_track=Count("pk", filter=Q(overdue_tier=selectors.OverdueTier.ON_TRACK)),
+        overdue=Count("pk", filter=late),
+        due_soon=Count("pk", filter=due_soon),
+        on_track=Count("pk", filter=on_track),
         key=Count("pk", filter=Q(supervision=Supervision.KEY)),
         all=Count("pk"),
     )
     listed = {
-        "overdue": base.filter(overdue_tier__in=selectors.OverdueTier.LATE),
-        "due_soon": base.filter(overdue_tier=selectors.OverdueTier.DUE_SOON),
-        "on_track": base.filter(overdue_tier=selectors.OverdueTier.ON_TRACK),
+        "overdue": base.filter(late),
+        "due_soon": base.filter(due_soon),
+        "on_track": base.filter(on_track),
         "key": base.filter(supervision=Supervision.KEY),
         "all": base,
     }[tab].order_by("deadline", "id")

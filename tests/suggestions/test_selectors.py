@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from suggestions.calendar import WorkCalendar
-from suggestions.models import Assignment, Status, SuggestionKind
+from suggestions.models import Assignment, Status, SuggestionKind, sync_lead_deadline
 from suggestions.selectors import (
     OverdueTier,
     TierBounds,
@@ -21,6 +21,7 @@ from suggestions.selectors import (
     suggestions_visible_to,
     tier_bounds,
     tier_of,
+    tier_q,
     track,
 )
 from suggestions.services.handling import assignment_contact, assignment_reply, assignment_return
@@ -72,6 +73,7 @@ def test_a_co_signer_sees_the_suggestion(world):
 def _with_deadline(world, deadline: D, status=S.HANDLING):
     suggestion = world.drive(world.submit(), status, co_unit=False)
     Assignment.objects.filter(suggestion=suggestion).update(deadline=deadline)
+    sync_lead_deadline(suggestion)
     return suggestion
 
 
@@ -99,6 +101,15 @@ def test_the_overdue_tier_is_computed_when_read(world, settings):
     assert rows[replied.pk].overdue_tier == OverdueTier.NONE  # answered: no longer late
     late = suggestion_list(user=world.staff, bounds=bounds).filter(overdue_tier__in=OverdueTier.LATE)
     assert set(late.values_list("deadline", flat=True)) == {D(2025, 10, 15), D(2025, 9, 11), D(2025, 9, 10)}
+    # The column conditions the filters use select exactly the rows the CASE puts in each tier.
+    listed = suggestion_list(user=world.staff, bounds=bounds)
+    for tier, _label in OverdueTier.choices:
+        by_case = set(listed.filter(overdue_tier=tier).values_list("pk", flat=True))
+        assert set(listed.filter(tier_q([tier], bounds)).values_list("pk", flat=True)) == by_case, tier
+    assert set(listed.filter(tier_q(OverdueTier.LATE, bounds)).values_list("pk", flat=True)) == set(
+        late.values_list("pk", flat=True)
+    )
+    assert replied.pk in set(listed.filter(tier_q([OverdueTier.NONE], bounds)).values_list("pk", flat=True))
 
 
 def test_assignments_have_their_own_tier_until_answered(world):

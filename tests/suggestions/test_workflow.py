@@ -371,6 +371,12 @@ class WorkflowMachine(RuleBasedStateMachine):
             assert not [a for a in assignments if a.role == "lead" and a.status != AssignmentStatus.RETURNED]
 
     @invariant()
+    def the_stored_lead_deadline_is_the_active_lead_assignments(self):
+        suggestion = Suggestion.objects.get(pk=self.suggestion.pk)
+        lead = suggestion.assignments.filter(role="lead").exclude(status=AssignmentStatus.RETURNED).first()
+        assert suggestion.lead_deadline == (lead.deadline if lead else None)
+
+    @invariant()
     def nothing_closes_without_a_reply(self):
         suggestion = Suggestion.objects.get(pk=self.suggestion.pk)
         if suggestion.status in (Status.REPLIED, Status.CLOSED):

@@ -26,9 +26,11 @@ import platform
 import random
 import statistics
 import time
+from urllib.parse import parse_qs, urlsplit
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -53,12 +55,15 @@ class Command(BaseCommand):
         parser.add_argument("--codes", type=int, default=200, help="Tracking lookups (random codes).")
         parser.add_argument("--roster", type=int, default=2000, help="Rows of the roster import.")
         parser.add_argument("--skip", default="", help="Comma-separated parts to skip: lists,daily,track,sweep,snapshot,summary,roster")
+        parser.add_argument("--only-suggestions", action="store_true",
+                            help="Of the lists, only the suggestions/ rows (every role and filter).")
         parser.add_argument("--seed", type=int, default=7)
 
     def handle(self, *args, repeat, codes, roster, skip, seed, **options):
         if connection.vendor != "postgresql":
             raise CommandError("bench_scale runs on PostgreSQL (the database generate_province filled).")
         self.rng = random.Random(seed)
+        self.only_suggestions = options.get("only_suggestions", False)
         skip = {s.strip() for s in skip.split(",") if s.strip()}
         self.rows: list[tuple] = []
         counts = {
@@ -91,9 +96,9 @@ class Command(BaseCommand):
         self.report(counts)
 
     # --- helpers ------------------------------------------------------------------------------
-    def account(self, username: str, region: str) -> User:
+    def account(self, username: str, region: str, role: str = Role.STAFF) -> User:
         user, _ = User.objects.get_or_create(
-            username=username, defaults={"name": "基准测试", "role": Role.STAFF, "region_id": region, "is_staff": True}
+            username=username, defaults={"name": "基准测试", "role": role, "region_id": region, "is_staff": True}
         )
         return user
 
@@ -125,13 +130,21 @@ class Command(BaseCommand):
 
     def endpoint(self, what: str, path: str, params: dict, repeat: int) -> None:
         self.timed_get(path, params)  # warm the caches once, as a server that has been running
-        app, raw, count = [], [], None
+        app, raw, count, estimate = [], [], None, False
         for _ in range(repeat):
             elapsed, statements, response = self.timed_get(path, params)
             app.append(elapsed)
             raw.append(self.raw_time(statements))
-            count = response.json().get("count") if hasattr(response, "json") else None
-        self.record(what, app, raw, f"{count:,} rows, {len(statements)} queries" if count is not None else "")
+            body = response.json() if hasattr(response, "json") else {}
+            count, estimate = body.get("count"), body.get("count_is_estimate", False)
+        rows = f"{'~' if estimate else ''}{count:,} rows" if count is not None else ""
+        self.record(what, app, raw, f"{rows}, {len(statements)} queries" if rows else "")
+
+    def try_endpoint(self, what: str, path: str, params: dict, repeat: int) -> None:
+        try:
+            self.endpoint(what, path, params, repeat)
+        except CommandError as error:  # e.g. page 50 of a small city
+            self.stdout.write(self.style.WARNING(f"{what}: skipped ({error})"))
 
     # --- the parts ---------------------------------------------------------------------------------
     def bench_lists(self, province: Region, repeat: int) -> None:
@@ -139,15 +152,10 @@ class Command(BaseCommand):
         county = Region.objects.filter(within(city.code, "code"), level="county").order_by("code").first()
         township = Region.objects.filter(within(county.code, "code"), level="township").order_by("code").first()
         page = {"page_size": 20}
+        self.bench_suggestion_lists(province, city, county, township, repeat)
+        if self.only_suggestions:
+            return
         cases = [
-            ("suggestions, province (all)", "/api/v1/suggestions/", {**page}),
-            ("suggestions, city", "/api/v1/suggestions/", {"region": city.code, **page}),
-            ("suggestions, county", "/api/v1/suggestions/", {"region": county.code, **page}),
-            ("suggestions, township", "/api/v1/suggestions/", {"region": township.code, **page}),
-            ("suggestions, city + status=handling", "/api/v1/suggestions/", {"region": city.code, "status": "handling", **page}),
-            ("suggestions, city + overdue", "/api/v1/suggestions/", {"region": city.code, "overdue": "true", **page}),
-            ("suggestions, page 50 of a city", "/api/v1/suggestions/", {"region": city.code, "page": 50, **page}),
-            ("suggestions, q=路灯 in a county", "/api/v1/suggestions/", {"region": county.code, "q": "路灯", **page}),
             ("deputies, province", "/api/v1/deputies/", {**page}),
             ("deputies, city", "/api/v1/deputies/", {"region": city.code, **page}),
             ("deputies, county + level=county", "/api/v1/deputies/", {"region": county.code, "level": "county", **page}),
@@ -160,6 +168,60 @@ class Command(BaseCommand):
                 self.endpoint(what, path, params, repeat)
             except CommandError as error:
                 self.stdout.write(self.style.WARNING(f"{what}: skipped ({error})"))
+
+    def bench_suggestion_lists(self, province: Region, city: Region, county: Region, township: Region,
+                               repeat: int) -> None:
+        """suggestions/ for every role (staff of each level, a leader, a unit officer, a deputy) and
+        the filters people use daily; page 50 both by `page=50` and by the keyset cursor."""
+        from deputies.models import Deputy
+        from suggestions.models import Assignment, SuggestionDeputy, Unit
+
+        path, page = "/api/v1/suggestions/", {"page_size": 20}
+        roles = [
+            ("staff, province", self.staff),
+            ("staff, city", self.account("bench_city_staff", city.code)),
+            ("staff, county", self.account("bench_county_staff", county.code)),
+            ("staff, township", self.account("bench_township_staff", township.code)),
+            ("leader, city", self.account("bench_city_leader", city.code, Role.LEADER)),
+        ]
+        # The busiest unit's officer and the deputy on the most suggestions, as they are.
+        busiest = Assignment.objects.values("unit_id").annotate(n=Count("id")).order_by("-n").first()
+        officer = Unit.objects.get(pk=busiest["unit_id"]).officers.filter(is_active=True).first() if busiest else None
+        if officer is not None:
+            roles.append((f"unit officer ({busiest['n']:,} assignments)", officer))
+        linked = SuggestionDeputy.objects.values("deputy_id").annotate(n=Count("id")).order_by("-n").first()
+        if linked:
+            deputy = Deputy.objects.get(pk=linked["deputy_id"])
+            if deputy.user_id is None:
+                deputy.user = self.account(f"bench_deputy_{deputy.pk}", deputy.region_id, Role.DEPUTY)
+                deputy.save(update_fields=["user"])
+            roles.append((f"deputy ({linked['n']:,} suggestions)", deputy.user))
+        try:
+            for label, user in roles:
+                self.client.force_authenticate(user)
+                self.try_endpoint(f"suggestions, {label}", path, {**page}, repeat)
+            self.client.force_authenticate(self.staff)
+            cases = [
+                ("province staff, region=city", {"region": city.code}),
+                ("province staff, region=county", {"region": county.code}),
+                ("province staff, region=township", {"region": township.code}),
+                ("city + status=handling", {"region": city.code, "status": "handling"}),
+                ("city + overdue=true", {"region": city.code, "overdue": "true"}),
+                ("city + overdue_tier=due_soon", {"region": city.code, "overdue_tier": "due_soon"}),
+                ("province + overdue=true", {"overdue": "true"}),
+                ("page 50 of a city (page=50, OFFSET)", {"region": city.code, "page": 50}),
+                ("q=路灯 in a county", {"region": county.code, "q": "路灯"}),
+            ]
+            for label, params in cases:
+                self.try_endpoint(f"suggestions, {label}", path, {**params, **page}, repeat)
+            # The same page 50 reached by following `next`: the cursor after page 49's last row.
+            response = self.client.get(path, {"region": city.code, "page": 49, **page})
+            cursor = parse_qs(urlsplit(response.json().get("next") or "").query).get("cursor")
+            if response.status_code == 200 and cursor:
+                self.try_endpoint("suggestions, page 50 of a city (cursor from page 49's next)", path,
+                                  {"region": city.code, "cursor": cursor[0], **page}, repeat)
+        finally:
+            self.client.force_authenticate(self.staff)
 
     def bench_track(self, count: int) -> None:
         codes = list(Suggestion.objects.order_by("?").values_list("code", flat=True)[:count])

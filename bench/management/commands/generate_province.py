@@ -326,6 +326,8 @@ class Command(BaseCommand):
             result = rng.choices("ABCD", (60, 25, 10, 5))[0] if replied_at else ""
             fed_back = (closed_at or replied_at) + day if replied_at and rng.random() < 0.82 else None
             updated = closed_at or replied_at or (assigned_at if status in ASSIGNED else created)
+            # The lead assignment's deadline, stored on the suggestion as the services keep it.
+            deadline = (assigned_at + day * 90).date() if status in ASSIGNED else None
             suggestions.append((
                 sid, kind, codes_list[i], title, f"{title}，请有关部门尽快处理。", rng.choice(self.categories),
                 township if kind == "opinion" else county,
@@ -334,7 +336,7 @@ class Command(BaseCommand):
                 "public" if kind == "opinion" else "deputy", "interim" if kind == "deputy_suggestion" else "",
                 status, route, result, replied_at, fed_back, closed_at, rng.random() < 0.3 if status == "closed" else False,
                 closed_at + day if status == "closed" else None, created, updated,
-                similar_terms(title, f"{title}，请有关部门尽快处理。"),
+                similar_terms(title, f"{title}，请有关部门尽快处理。"), deadline,
             ))
             lead_deputy = None
             if local_deputies and (kind == "deputy_suggestion" or rng.random() < 0.3):
@@ -355,7 +357,6 @@ class Command(BaseCommand):
                 continue
             units = self.units_of[county] if route == "district" else self.units_of[township]
             lead_unit = rng.choice(units)
-            deadline = (assigned_at + day * 90).date()
             unit_ids = [lead_unit]
             if route == "district" and rng.random() < 0.3:
                 unit_ids.append(rng.choice([u for u in self.units_of[county] if u != lead_unit]))
@@ -438,8 +439,9 @@ class Command(BaseCommand):
         return f"{len(receptions)} receptions at {len(members)} stations, {len(links)} deputies attending"
 
     def finish(self) -> str:
-        models = [Station, Unit, Unit.officers.through, User, Deputy, Mandate, StationMembership, Category, Suggestion,
-                  SuggestionDeputy, Assignment, Event, Evaluation, Reception, Reception.deputies.through]
+        # Regions too: with the statistics of an empty table the planner joins them by sequential scan.
+        models = [Region, Station, Unit, Unit.officers.through, User, Deputy, Mandate, StationMembership, Category,
+                  Suggestion, SuggestionDeputy, Assignment, Event, Evaluation, Reception, Reception.deputies.through]
         with transaction.atomic(), connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
@@ -461,7 +463,7 @@ def similar_terms(title: str, content: str) -> str:
 SUGGESTION_COLUMNS = [
     "id", "kind", "code", "title", "content", "category_id", "region_id", "station_id", "submitter_name",
     "submitter_phone", "source", "session", "status", "route", "result", "replied_at", "fed_back_at", "closed_at",
-    "is_public", "published_at", "created_at", "updated_at", "similar_terms",
+    "is_public", "published_at", "created_at", "updated_at", "similar_terms", "lead_deadline",
 ]
 ASSIGNMENT_COLUMNS = [
     "id", "suggestion_id", "unit_id", "role", "deadline", "status", "assigned_by_id", "signed_at", "signed_by_id",

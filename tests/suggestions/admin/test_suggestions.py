@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from import_export.formats.base_formats import XLSX
 
-from suggestions.models import Event, Status, Suggestion
+from suggestions.models import Event, Status, Suggestion, sync_lead_deadline
 from tests.suggestions.lists import many_suggestions
 
 
@@ -46,6 +46,7 @@ def test_list_filters_and_search(client, world):
     assigned = world.drive(world.submit(title="已交办的事"), Status.ASSIGNED)
     late = world.drive(world.submit(title="超期的事"), Status.ASSIGNED, co_unit=False)
     late.assignments.update(deadline=timezone.localdate() - datetime.timedelta(days=2))
+    sync_lead_deadline(late)
     world.submit(title="刚提交的事")
     login(client, world.staff)
     url = reverse("admin:suggestions_suggestion_changelist")

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from liaison.models import Role
-from suggestions.models import Status, Suggestion
+from suggestions.models import Status, Suggestion, sync_lead_deadline
 from tests.factories import DeputyFactory, StationFactory, UserFactory
 from tests.suggestions.lists import many_suggestions
 
@@ -95,6 +95,7 @@ def test_a_row_has_the_contract_fields(world, api_for):
 def test_overdue_suggestions_are_flagged_and_filtered(world, api_for):
     late = world.drive(world.submit(), Status.ASSIGNED)
     late.assignments.filter(role="lead").update(deadline=timezone.localdate() - datetime.timedelta(days=3))
+    sync_lead_deadline(late)
     on_time = world.drive(world.submit(), Status.ASSIGNED)
     client = api_for(world.staff)
     body = client.get(f"{API}/suggestions/{late.pk}/").json()

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from liaison.models import Role
-from suggestions.models import Status, SupervisionBundle
+from suggestions.models import Status, SupervisionBundle, sync_lead_deadline
 from suggestions.services.intake import suggestion_accept
 from tests.factories import SuggestionFactory, UserFactory
 from tests.suggestions.views.pages import assigned, page_text, replied, submitted
@@ -113,6 +113,7 @@ def test_detail_shows_the_steps_the_user_may_take(staff_client, world):
 def test_supervision_board_lists_overdue_and_urges(staff_client, world):
     suggestion = assigned(world)
     suggestion.assignments.update(deadline=timezone.localdate() - datetime.timedelta(days=5))
+    sync_lead_deadline(suggestion)
     response = staff_client.get(reverse("suggestions:supervision"))
     assert [s.pk for s in response.context["page"].object_list] == [suggestion.pk]
     assert dict((k, n) for k, _label, n in response.context["tabs"])["overdue"] == 1

@@ -12,10 +12,8 @@ event's `data` has `"imported": true` (and the book's own number, `source_no`, o
 event), so the audit trail says these steps were transcribed, not taken, in the product.
 
 No notices are sent and no reminders fire for what is already closed; an imported suggestion
-still open (assigned, handling) is reminded of like any other from then on.
-
-The Excel side (`suggestions.resources.suggestions.SuggestionResource`) parses the cells and calls
-this service once per row; the whole file is one transaction.
+still open (assigned, handling) is reminded of like any other from then on. The Excel side
+(`suggestions.resources.suggestions.SuggestionResource`) calls this once per row, in one transaction.
 """
 
 from __future__ import annotations

@@ -192,7 +192,13 @@ class Suggestion(models.Model):
             models.Index(
                 fields=["region", "lead_deadline"], name="sugg_open_lead_deadline",
                 opclasses=["varchar_pattern_ops", "date_ops"], condition=Q(status__in=["assigned", "handling"]),
-                include=["id"],  # the late items' ids from the index alone (lists read them by id)
+                include=["id", "created_at"],  # the late items' page from the index alone
+            ),
+            # A region's page in the lists' order, ids only (liaison.pagination.rows_by_page_ids):
+            # the newest 20 of a county read from the index, not by walking created_at.
+            models.Index(
+                fields=["region", "created_at", "id"], name="sugg_region_created",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops", "int8_ops"],
             ),
         ]
         constraints = [

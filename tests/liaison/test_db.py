@@ -63,7 +63,12 @@ def with_cookie(request, response):
 def test_a_statistics_page_and_a_public_page_read_from_the_replica(with_replica):
     assert serve(factory.get("/stats/"))[1] == routing.REPLICA
     assert serve(factory.get("/stations/"))[1] == routing.REPLICA
-    assert serve(factory.get("/api/v1/stats/summary/"))[1] == routing.REPLICA
+
+
+
+def test_the_live_summary_counts_on_the_primary(with_replica):
+    """It stages changed suggestions in TEMPORARY tables, which a hot standby refuses."""
+    assert serve(factory.get("/api/v1/stats/summary/"))[1] == routing.PRIMARY
 
 
 def test_a_page_not_declared_lag_tolerant_reads_from_the_primary(with_replica):

@@ -164,3 +164,50 @@ def test_a_short_list_is_read_by_id_in_the_same_order_with_the_same_rows(world, 
     assert [row["id"] for row in ascending["results"]] == list(
         Suggestion.objects.filter(pk__in=[s.pk for s in mine]).order_by("created_at", "id").values_list("pk", flat=True)
     )[:2]  # the tie is last
+
+
+# --- above the cap: the page's ids first (a deferred join) -----------------------------------------
+def _expected(world, order, **filters):
+    queryset = Suggestion.objects.filter(region__code__startswith=world.county.code, **filters)
+    return list(queryset.order_by(*order).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("sort", [False, True], ids=["read along the index", "sorted"])
+def test_above_the_cap_every_page_holds_the_rows_of_the_ordered_list(world, api_for, monkeypatch, sort):
+    """PostgreSQL: the estimated count's pages are read as ids then rows by id; each numbered
+    page and the cursor walk give exactly the ordered list's rows, ties broken by id."""
+    from liaison import pagination
+
+    monkeypatch.setattr(Paginator, "count_cap", 3)
+    monkeypatch.setattr(pagination, "SORT_BELOW", 10_000 if sort else 0)
+    made = [SuggestionFactory(region=world.township) for _i in range(9)]
+    Suggestion.objects.filter(pk__in=[made[1].pk, made[5].pk]).update(created_at=made[1].created_at)
+    SuggestionFactory(region=world.other_township)  # out of the staff's reach
+    client = api_for(world.staff)
+    pages = [client.get(f"{API}/suggestions/", {"page_size": 4, "page": n}).json() for n in (1, 2, 3)]
+    assert [row["id"] for page in pages for row in page["results"]] == _expected(world, ("-created_at", "-id"))
+    assert _walk(client, {"page_size": 4}) == _expected(world, ("-created_at", "-id"))
+    if connection.vendor == "postgresql":
+        assert pages[0]["count_is_estimate"] is True
+
+
+def test_late_items_are_sorted_into_pages_whatever_their_number(world, api_for, monkeypatch):
+    """`overdue=true` tells the paginator to sort the page's ids (SuggestionViewSet.sorts_pages):
+    the same rows as the ordered filter, in order, page after page."""
+    import datetime
+
+    from liaison import pagination
+    from tests.factories import AssignmentFactory
+
+    monkeypatch.setattr(Paginator, "count_cap", 2)
+    monkeypatch.setattr(pagination, "SORT_BELOW", 0)  # only the view's word makes it sort
+    late = datetime.date.today() - datetime.timedelta(days=40)
+    for _i in range(5):
+        AssignmentFactory(suggestion=SuggestionFactory(region=world.township, status="handling"), deadline=late)
+    SuggestionFactory(region=world.township, status="handling")  # no deadline: not late
+    client = api_for(world.staff)
+    rows = []
+    for n in (1, 2, 3):
+        rows += [row["id"] for row in client.get(f"{API}/suggestions/", {"overdue": "true", "page_size": 2, "page": n}).json()["results"]]
+    expected = _expected(world, ("-created_at", "-id"), status="handling", lead_deadline__lt=datetime.date.today())
+    assert len(expected) == 5 and rows == expected

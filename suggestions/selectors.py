@@ -285,7 +285,8 @@ def officer_unit_ids(user) -> list[int]:
 
 def assignments_visible_to(user, *, as_officer: bool = False) -> QuerySet:
     """Unit officers: their units' assignments. Staff and leaders: those of suggestions in
-    their region's subtree (or escalated into it). Deputies: those of their own suggestions.
+    their region's subtree (escalation only goes to an ancestor of the suggestion's region, so
+    what was escalated into the subtree is in it). Deputies: those of their own suggestions.
 
     Each capacity is one filter an index serves (`unit_id IN (…)`, the suggestion's region
     prefix through the join, `suggestion_id IN (the deputy's links)`). A person in one capacity
@@ -303,9 +304,7 @@ def assignments_visible_to(user, *, as_officer: bool = False) -> QuerySet:
         return Assignment.objects.filter(*branches) if branches else Assignment.objects.none()
     if user.role in (Role.STAFF, Role.LEADER) and user.region_id:
         # `region__code` is the foreign key's own column: the join is to the suggestion only.
-        branches.append(
-            within(user.region_id, "suggestion__region__code") | within(user.region_id, "suggestion__escalated_to__code")
-        )
+        branches.append(within(user.region_id, "suggestion__region__code"))
     deputy_id = user_deputy_id(user)
     if deputy_id is not None:
         linked = SuggestionDeputy.objects.filter(deputy_id=deputy_id).values("suggestion_id")

@@ -54,6 +54,15 @@ def capped_count(queryset, cap: int = COUNT_CAP) -> tuple[int, bool, list | None
     return max(planner_rows(bare), cap + 1), True, None
 
 
+def worth_sorting(count: int, is_estimate: bool, cap: int = COUNT_CAP) -> bool:
+    """Whether a page's ids are better sorted than read along the order's index: a list of
+    at most SORT_BELOW rows, as estimated. An estimate at the floor (cap + 1) is the planner's
+    guess below what the capped count already found, a join it misjudged: how many rows there
+    are is unknown, and reading along the index is the safe plan (a city's 3,500 pending
+    assignments, guessed 278: 76 ms sorted, 8–30 ms read along the deadline)."""
+    return count <= SORT_BELOW and not (is_estimate and count == cap + 1)
+
+
 def _single_valued(join) -> bool:
     field = getattr(join, "join_field", None)  # None: the base table
     return field is None or not (getattr(field, "many_to_many", False) or getattr(field, "one_to_many", False))
@@ -166,7 +175,8 @@ class Paginator(DjangoPaginator):
             bottom = (number - 1) * self.per_page
             return self._get_page(self.rows()[bottom : bottom + self.per_page], number, self)
         bottom = (number - 1) * self.per_page
-        rows = rows_by_page_ids(self.object_list, bottom, bottom + self.per_page + 1, sort=self.sort or self.count <= SORT_BELOW)
+        sort = self.sort or worth_sorting(self.count, self.count_is_estimate, self.count_cap)
+        rows = rows_by_page_ids(self.object_list, bottom, bottom + self.per_page + 1, sort=sort)
         if not rows and number > 1:
             raise EmptyPage(_("That page contains no results"))
         return EstimatedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
@@ -265,7 +275,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if backwards:
             ordered = ordered.reverse()
         if self.counter.ids is None:
-            rows = rows_by_page_ids(ordered, 0, page_size + 1, sort=self.counter.sort or self.counter.count <= SORT_BELOW)
+            counter = self.counter
+            sort = counter.sort or worth_sorting(counter.count, counter.count_is_estimate, counter.count_cap)
+            rows = rows_by_page_ids(ordered, 0, page_size + 1, sort=sort)
         else:
             rows = list(ordered[: page_size + 1])
         more = len(rows) > page_size

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from bench.timing import ms, percentile
+from bench.timing import ms, percentile, raw_time
 from deputies.models import Deputy
 from liaison.models import Role, User
 from liaison.regions import within
@@ -45,16 +45,6 @@ def _capped_count_sql(page_sql: str) -> str | None:
     body = _LIMIT.sub("", page_sql)
     head, sep, _tail = body.rpartition(" ORDER BY ")
     return f"SELECT count(*) FROM ({head if sep else body} LIMIT {CAP}) capped"
-
-
-def _timed(statements: list[str]) -> float:
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
-            if cursor.description:
-                cursor.fetchall()
-    return time.perf_counter() - started
 
 
 def _roles(province: Region, city: Region, county: Region, township: Region) -> dict[str, User]:
@@ -143,16 +133,16 @@ def _measure(command, what: str, client, path: str, params: dict, repeat: int) -
             command.stdout.write(command.style.WARNING(f"{what}: {response.status_code}, skipped"))
             return
         statements = [q["sql"] for q in queries.captured_queries]
-        raw.append(_timed(statements))
+        raw.append(raw_time(statements))
         counts = [s for s in statements if s.lstrip().upper().startswith("SELECT COUNT(*)")]
         pages = [s for s in statements if _LIMIT.search(s) and s not in counts]
         if counts:
-            count_raw.append(_timed(counts[-1:]))
+            count_raw.append(raw_time(counts[-1:]))
         if pages:
-            page_raw.append(_timed(pages[-1:]))
+            page_raw.append(raw_time(pages[-1:]))
             capped = _capped_count_sql(pages[-1])
             if capped:
-                capped_raw.append(_timed([capped]))
+                capped_raw.append(raw_time([capped]))
         if rows is None:
             rows = response.json().get("count") if response.get("Content-Type", "").startswith("application/json") else None
     note = f"{rows:,} rows, " if rows is not None else ""

@@ -36,7 +36,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from bench.sweep import SweepBench
-from bench.timing import ms, percentile
+from bench.timing import ms, percentile, raw_time
 from deputies.models import Deputy
 from liaison.models import Role, User
 from liaison.regions import within
@@ -116,22 +116,13 @@ class Command(SweepBench, BaseCommand):
             raise CommandError(f"GET {path} {params}: {response.status_code} {response.content[:300]!r}")
         return elapsed, [q["sql"] for q in queries.captured_queries], response
 
-    def raw_time(self, statements: list[str]) -> float:
-        started = time.perf_counter()
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-                if cursor.description:
-                    cursor.fetchall()
-        return time.perf_counter() - started
-
     def endpoint(self, what: str, path: str, params: dict, repeat: int) -> None:
         self.timed_get(path, params)  # warm the caches once, as a server that has been running
         app, raw, count, estimate = [], [], None, False
         for _ in range(repeat):
             elapsed, statements, response = self.timed_get(path, params)
             app.append(elapsed)
-            raw.append(self.raw_time(statements))
+            raw.append(raw_time(statements))
             body = response.json() if hasattr(response, "json") else {}
             count, estimate = body.get("count"), body.get("count_is_estimate", False)
         rows = f"{'~' if estimate else ''}{count:,} rows" if count is not None else ""
@@ -233,7 +224,7 @@ class Command(SweepBench, BaseCommand):
                 app.append(time.perf_counter() - started)
             if response.status_code != 200:
                 raise CommandError(f"track {code}: {response.status_code}")
-            raw.append(self.raw_time([q["sql"] for q in queries.captured_queries]))
+            raw.append(raw_time([q["sql"] for q in queries.captured_queries]))
         self.record(f"tracking lookup (public/track/, {len(codes)} random codes)", app, raw,
                     f"{len(queries.captured_queries)} queries")
 
@@ -285,7 +276,7 @@ class Command(SweepBench, BaseCommand):
                 body = response.json()
                 started = time.perf_counter()
                 with transaction.atomic():
-                    self.raw_time(statements)
+                    raw_time(statements)
                 raw.append(time.perf_counter() - started)
             started = time.perf_counter()
             scratch = run_raw_summary(province.code, start, today)

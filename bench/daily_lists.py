@@ -121,6 +121,8 @@ def bench_daily_lists(command, province: Region, repeat: int) -> None:
 
 
 def _measure(command, what: str, client, path: str, params: dict, repeat: int) -> None:
+    if not command.wanted(what):
+        return
     client.get(path, params)  # warm the caches once, as a server that has been running
     app, raw, page_raw, count_raw, capped_raw = [], [], [], [], []
     rows = statements = None

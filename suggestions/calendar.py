@@ -14,11 +14,23 @@ after the holiday.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 
 import chinese_calendar
 
 from .models import Holiday
+
+
+@functools.lru_cache(maxsize=4096)
+def _published_workday(day: datetime.date) -> bool:
+    """The package's answer, which never changes for a date while the process runs (it scans
+    its whole table on every call: 38 calls made a list request's tier bounds cost ~1 ms)."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        # A year the package does not know: weekends only, plus whatever staff entered.
+        return day.weekday() < 5
 
 
 class WorkCalendar:
@@ -46,11 +58,7 @@ class WorkCalendar:
         override = self._overrides.get(day)
         if override is not None:
             return override
-        try:
-            return chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            # A year the package does not know: weekends only, plus whatever staff entered.
-            return day.weekday() < 5
+        return _published_workday(day)
 
     def add_working_days(self, start: datetime.date, days: int) -> datetime.date:
         """The `days`-th working day after `start` (`days` ≤ 0 counts backwards; 0 is `start`)."""

@@ -24,7 +24,7 @@ from suggestions.models import (
     Unit,
     UnitKind,
 )
-from suggestions.selectors import OverdueTier, TierBounds, tier_bounds, tier_bounds_for, tier_q
+from suggestions.selectors import OverdueTier, TierBounds, tier_bounds_for, tier_q
 
 
 class UnitFilter(django_filters.FilterSet):
@@ -162,11 +162,11 @@ class AssignmentFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        late = self._OPEN & Q(deadline__lt=tier_bounds().today)
+        late = self._OPEN & Q(deadline__lt=tier_bounds_for(self.request).today)
         return queryset.filter(late) if value else queryset.exclude(late)
 
     def filter_overdue_tier(self, queryset, name, value):
-        return queryset.filter(self.tier_q(value, tier_bounds())) if value else queryset
+        return queryset.filter(self.tier_q(value, tier_bounds_for(self.request))) if value else queryset
 
     @classmethod
     def tier_q(cls, tier: str, bounds: TierBounds) -> Q:

@@ -219,7 +219,7 @@ class Copier:
                 for name, value in dates.items():
                     swaps.append((getattr(row, name).isoformat(), value.isoformat()))
                 copy_row = self._copy_row(row, new._copy_delta, swaps=swaps, dates=dates,
-                                          overrides={"suggestion_id": new.pk})
+                                          overrides={"suggestion_id": new.pk, "region_id": new.region_id})
                 assignment_rows.append((row.pk, copy_row))
             swaps_of[new.pk] = swaps
         created = Assignment.objects.bulk_create([r for _pk, r in assignment_rows], batch_size=500)

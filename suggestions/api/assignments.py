@@ -19,7 +19,7 @@ from suggestions.models import (
 from suggestions.selectors import (
     OverdueTier,
     assignment_list,
-    tier_bounds,
+    tier_bounds_for,
     tier_of,
 )
 from suggestions.steps import ASSIGNMENT
@@ -33,11 +33,8 @@ class ContactSerializer(serializers.ModelSerializer):
 
 
 def _bounds(serializer):
-    """The overdue tier bounds of this response (computed once per request)."""
-    context = serializer.context
-    if "tier_bounds" not in context:
-        context["tier_bounds"] = tier_bounds()
-    return context["tier_bounds"]
+    """The overdue tier bounds of this response: the request's, as its filters used."""
+    return tier_bounds_for(serializer.context.get("request"))
 
 
 def _assignment_tier(serializer, assignment) -> str:
@@ -102,7 +99,8 @@ class AssignmentViewSet(ActionObjectMixin, mixins.ListModelMixin, mixins.Retriev
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        return assignment_list(user=self.request.user).prefetch_related("contacts")
+        # Each row's tier comes from its joined suggestion in the serializer (`_assignment_tier`).
+        return assignment_list(user=self.request.user, tier=False).prefetch_related("contacts")
 
     def _answer(self, assignment, status_code=200):  # the step endpoints answer with this
         fresh = self.get_queryset().filter(pk=assignment.pk).first() or assignment

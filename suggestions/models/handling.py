@@ -6,6 +6,8 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from stations.models import Region
+
 from .choices import OPEN_ASSIGNMENT_STATUSES, AssignmentRole, AssignmentStatus, ContactKind, Result
 from .suggestions import Suggestion
 from .units import Unit
@@ -26,6 +28,12 @@ class Assignment(models.Model):
 
     suggestion = models.ForeignKey(Suggestion, verbose_name=_("意见建议"), on_delete=models.CASCADE, related_name="assignments")
     unit = models.ForeignKey(Unit, verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="assignments")
+    # The suggestion's region, copied when the assignment is made (a suggestion's region never
+    # changes once it exists): staff find their region's assignments on this table's own index
+    # instead of through a join to every suggestion of the region (a city's pending ones).
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
     role = models.CharField(_("承办方式"), max_length=4, choices=AssignmentRole.choices, default=AssignmentRole.LEAD)
     deadline = models.DateField(_("办理期限"))
     requirements = models.TextField(_("办理要求"), blank=True)
@@ -80,15 +88,24 @@ class Assignment(models.Model):
             # (status=pending/signed, overdue): open work is recent, so walking every
             # assignment by deadline would pass all the answered ones first.
             models.Index(fields=["unit", "deadline", "id"], name="assignment_unit_deadline"),
-            # A region's assignments from the index alone: its suggestions' ids (sugg_region_created),
-            # then each one's assignments with their status and deadline (a county's page: 21 ms
-            # instead of 125 ms reading the table; a city's pending ones without hashing them all).
-            models.Index(fields=["suggestion", "status", "deadline", "id"], name="assignment_sugg_deadline"),
-            # The reminder sweep's candidates and the unanswered (status=pending/signed, overdue) in
-            # deadline order, without reading the table.
+            # A region's assignments (staff, leaders) in the lists' order, from the index alone:
+            # a county's count and page ids without reading the table.
             models.Index(
-                fields=["deadline", "id"], include=["suggestion"], condition=Q(status__in=OPEN_ASSIGNMENT_STATUSES),
-                name="assignment_open_deadline",
+                fields=["region", "deadline", "id"], name="assignment_region_deadline",
+                opclasses=["varchar_pattern_ops", "date_ops", "int8_ops"],
+            ),
+            # A region's unanswered ones by status (a city's 3,500 pending among its 79,000).
+            models.Index(
+                fields=["region", "status", "deadline", "id"], name="assignment_open_region",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "date_ops", "int8_ops"],
+                condition=Q(status__in=OPEN_ASSIGNMENT_STATUSES),
+            ),
+            # The reminder sweep's candidates and the unanswered (status=pending/signed, overdue) in
+            # deadline order, without reading the table; with the region, a province's late ones
+            # are counted from it (21 ms walking the suggestion index before, 1.2 ms).
+            models.Index(
+                fields=["deadline", "id"], include=["suggestion", "region"],
+                condition=Q(status__in=OPEN_ASSIGNMENT_STATUSES), name="assignment_open_deadline",
             ),
             # What changed since the statistics ledger's cutoff (suggestions/stats/ledger.py).
             models.Index(fields=["updated_at"], name="assignment_updated"),
@@ -110,6 +127,11 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.suggestion.code} → {self.unit} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.region_id is None:
+            self.region_id = self.suggestion.region_id
+        super().save(*args, **kwargs)
 
 
 def lead_assignment_of(suggestion=None) -> models.QuerySet:

@@ -177,7 +177,12 @@ class Suggestion(models.Model):
         indexes = [
             # "region and everything under it" is a prefix match: pattern ops let PostgreSQL
             # use the index for LIKE 'code%' whatever the database collation.
-            models.Index(fields=["region", "status"], name="sugg_region_status", opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
+            # One status in a region (`status=handling` of a city), counted and its page's ids
+            # sorted from the index alone: the status first, then the region's range.
+            models.Index(
+                fields=["status", "region", "created_at", "id"], name="sugg_status_region",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "timestamptz_ops", "int8_ops"],
+            ),
             models.Index(fields=["status", "created_at"], name="sugg_status_created"),
             models.Index(fields=["kind", "status"], name="sugg_kind_status"),
             models.Index(fields=["category", "status"], name="sugg_category_status"),

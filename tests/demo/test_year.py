@@ -6,6 +6,7 @@ import random
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.utils import timezone
 
 from demo.year.clone import COPIED, Copier, Copy, Template
@@ -13,6 +14,7 @@ from demo.year.context import COLLECTED, FED_BACK, DemoYear, year_start
 from demo.year.paths import Opinion, run_path
 from deputies.models import Deputy
 from suggestions.models import (
+    Assignment,
     Category,
     Rating,
     StatSnapshot,
@@ -63,6 +65,13 @@ def test_the_year_has_every_state_of_the_workflow_and_the_session(small_city):
     assert Suggestion.objects.filter(evaluations__deputy__isnull=False).exists()  # deputies evaluated
     assert not Unit.objects.filter(officers__isnull=True).exists()
     assert small_city["year"]["active_deputies"] >= 3
+
+
+def test_every_cloned_assignment_carries_its_own_suggestions_region(small_city):
+    """The year is cloned from template items in other regions: each copy's assignments
+    take the copy's region, which staff lists filter on."""
+    assert Assignment.objects.count() > 100
+    assert not Assignment.objects.exclude(region_id=F("suggestion__region_id")).exists()
 
 
 def test_the_snapshot_is_built_and_agrees_with_the_live_figures(small_city):

@@ -54,6 +54,7 @@ class Command(SweepBench, BaseCommand):
         parser.add_argument("--skip", default="", help="Comma-separated parts to skip: lists,daily,track,sweep,snapshot,summary,roster")
         parser.add_argument("--only-suggestions", action="store_true",
                             help="Of the lists, only the suggestions/ rows (every role and filter).")
+        parser.add_argument("--only", default="", help="Of the list rows, only those whose name contains this text.")
         parser.add_argument("--seed", type=int, default=7)
 
     def handle(self, *args, repeat, codes, roster, skip, seed, **options):
@@ -61,6 +62,7 @@ class Command(SweepBench, BaseCommand):
             raise CommandError("bench_scale runs on PostgreSQL (the database generate_province filled).")
         self.rng = random.Random(seed)
         self.only_suggestions = options.get("only_suggestions", False)
+        self.only = options.get("only") or ""
         skip = {s.strip() for s in skip.split(",") if s.strip()}
         self.rows: list[tuple] = []
         counts = {
@@ -116,7 +118,12 @@ class Command(SweepBench, BaseCommand):
             raise CommandError(f"GET {path} {params}: {response.status_code} {response.content[:300]!r}")
         return elapsed, [q["sql"] for q in queries.captured_queries], response
 
+    def wanted(self, what: str) -> bool:
+        return self.only in what
+
     def endpoint(self, what: str, path: str, params: dict, repeat: int) -> None:
+        if not self.wanted(what):
+            return
         self.timed_get(path, params)  # warm the caches once, as a server that has been running
         app, raw, count, estimate = [], [], None, False
         for _ in range(repeat):

@@ -328,9 +328,10 @@ class Command(BaseCommand):
             updated = closed_at or replied_at or (assigned_at if status in ASSIGNED else created)
             # The lead assignment's deadline, stored on the suggestion as the services keep it.
             deadline = (assigned_at + day * 90).date() if status in ASSIGNED else None
+            region = township if kind == "opinion" else county
             suggestions.append((
                 sid, kind, codes_list[i], title, f"{title}，请有关部门尽快处理。", rng.choice(self.categories),
-                township if kind == "opinion" else county,
+                region,
                 self.station_of[township] if kind == "opinion" and rng.random() < 0.7 else None,
                 self.person() if kind == "opinion" else "", f"138{sid % 100_000_000:08d}" if kind == "opinion" else "",
                 "public" if kind == "opinion" else "deputy", "interim" if kind == "deputy_suggestion" else "",
@@ -367,7 +368,7 @@ class Command(BaseCommand):
                 a_status = {"assigned": "pending", "handling": "signed"}.get(status, "replied")
                 signed = assigned_at + day * rng.uniform(0.1, 3) if a_status != "pending" else None
                 assignments.append((
-                    assignment_id, sid, unit, "lead" if n == 0 else "co", deadline, a_status, staff,
+                    assignment_id, sid, region, unit, "lead" if n == 0 else "co", deadline, a_status, staff,
                     signed, officer if signed else None, result if a_status == "replied" else "",
                     "已按要求办理。" if a_status == "replied" else "", replied_at if a_status == "replied" else None,
                     officer if a_status == "replied" else None, assigned_at, replied_at or signed or assigned_at,
@@ -466,7 +467,7 @@ SUGGESTION_COLUMNS = [
     "is_public", "published_at", "created_at", "updated_at", "similar_terms", "lead_deadline",
 ]
 ASSIGNMENT_COLUMNS = [
-    "id", "suggestion_id", "unit_id", "role", "deadline", "status", "assigned_by_id", "signed_at", "signed_by_id",
+    "id", "suggestion_id", "region_id", "unit_id", "role", "deadline", "status", "assigned_by_id", "signed_at", "signed_by_id",
     "result", "reply", "replied_at", "replied_by_id", "created_at", "updated_at",
 ]
 EVENT_COLUMNS = ["id", "suggestion_id", "assignment_id", "actor_id", "actor_name", "action", "from_status", "to_status",

@@ -6,8 +6,10 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from liaison.models import Role
@@ -101,8 +103,22 @@ def test_one_capacity_is_one_filter_without_an_or_across_tables(world):
     deputy_sql = str(assignments_visible_to(world.deputy_user).query)
     assert " OR " not in deputy_sql and "JOIN" not in deputy_sql
     staff_sql = str(assignments_visible_to(world.staff).query)
-    # The suggestion's region alone (escalation only goes to an ancestor: no escalated_to branch).
-    assert " OR " not in staff_sql and "escalated_to" not in staff_sql and "unit_officers" not in staff_sql and "suggestiondeputy" not in staff_sql
+    # The region the assignment copies from its suggestion, on its own table (escalation only
+    # goes to an ancestor: no escalated_to branch).
+    assert " OR " not in staff_sql and "JOIN" not in staff_sql and "escalated_to" not in staff_sql
+    assert "unit_officers" not in staff_sql and "suggestiondeputy" not in staff_sql
+
+
+def test_the_lists_count_and_page_ids_read_the_assignments_alone(world, api_for):
+    """Each row's tier comes from its joined suggestion in Python: no CASE joins the
+    suggestion into the count and the page's ids."""
+    many_suggestions(world, 30)
+    with CaptureQueriesContext(connection) as queries:
+        body = api_for(world.staff).get(f"{API}/assignments/", {"page_size": 5}).json()
+    assert body["count"] > 5 and len(body["results"]) == 5
+    counts = [q["sql"] for q in queries.captured_queries
+              if 'FROM "suggestions_assignment"' in q["sql"] and q["sql"].endswith("LIMIT 1001")]
+    assert len(counts) == 1 and "JOIN" not in counts[0]
 
 
 def test_the_inbox_lists_only_the_officers_own_units(world, tasks):

@@ -5,6 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from liaison.pagination import Paginator
 from suggestions.models import Suggestion
@@ -85,6 +86,21 @@ def test_with_an_estimated_count_pages_end_where_the_rows_end(world, api_for, mo
     assert client.get(f"{API}/suggestions/", {"page_size": 2, "page": 4}).status_code == 404
     pages = [client.get(f"{API}/suggestions/", {"page_size": 2, "page": n}).json()["results"] for n in (1, 2, 3)]
     assert {row["id"] for page in pages for row in page} == made
+
+
+def test_a_short_lists_page_reads_only_its_own_rows(world, api_for):
+    """More rows than a page: the page is cut from the (id, created_at) the count fetched, and
+    only its rows are read (no query sends every id back to be sorted)."""
+    for _i in range(12):
+        SuggestionFactory(region=world.township)
+    client = api_for(world.staff)
+    whole = [row["id"] for row in client.get(f"{API}/suggestions/", {"page_size": 200}).json()["results"]]
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"{API}/suggestions/", {"page_size": 4, "page": 2}).json()
+    assert [row["id"] for row in page["results"]] == whole[4:8]
+    by_id = 'WHERE "suggestions_suggestion"."id" IN ('
+    listed = [q["sql"].split(by_id, 1)[1].split(")")[0] for q in queries.captured_queries if by_id in q["sql"]]
+    assert listed and max(ids.count(",") + 1 for ids in listed) == 4
 
 
 # --- the cursor -----------------------------------------------------------------------------------

@@ -196,7 +196,7 @@ class Generator:
         ]
         suggestions = Writer(Suggestion, suggestion_fields)
         assignments = Writer(Assignment, [
-            "id", "suggestion", "unit", "role", "deadline", "requirements", "status", "returned_at", "return_reason",
+            "id", "suggestion", "region", "unit", "role", "deadline", "requirements", "status", "returned_at", "return_reason",
             "result", "reply", "replied_at", "signed_at", "created_at", "updated_at",
         ])
         links = Writer(SuggestionDeputy, ["suggestion", "deputy", "role", "order"])
@@ -235,7 +235,7 @@ class Generator:
                 if rng.random() < 0.02 or status == "accepted":  # a lead that returned it (退回)
                     other = pool[rng.randrange(len(pool))]
                     returned_at = self.later(assigned_at, 1, 5)
-                    assignments.add(assignment_id, sid, other, "lead", assigned_at.date() + datetime.timedelta(days=60),
+                    assignments.add(assignment_id, sid, region, other, "lead", assigned_at.date() + datetime.timedelta(days=60),
                                     "", "returned", returned_at, "不属于本单位职责", "", "", None, None, assigned_at, returned_at)
                     assignment_id += 1
                     if other == lead_unit:
@@ -250,14 +250,14 @@ class Generator:
                         lead_replied = self.later(assigned_at, 5, 110)
                         replied_at = lead_replied
                         result = "ABCD"[min(int(rng.random() * 1.0 / 0.25), 3)] if rng.random() > 0.45 else "A"
-                    assignments.add(assignment_id, sid, lead_unit, "lead", deadline, "", lead_status, None, "",
+                    assignments.add(assignment_id, sid, region, lead_unit, "lead", deadline, "", lead_status, None, "",
                                     result, "已办理" if lead_replied else "", lead_replied, signed_at, assigned_at,
                                     lead_replied or assigned_at)
                     assignment_id += 1
                     if rng.random() < 0.25:
                         co = pool[(pool.index(lead_unit) + 1) % len(pool)]
                         co_replied = self.later(assigned_at, 5, 40) if lead_status == "replied" else None
-                        assignments.add(assignment_id, sid, co, "co", min(deadline, assigned_at.date() + datetime.timedelta(days=30)),
+                        assignments.add(assignment_id, sid, region, co, "co", min(deadline, assigned_at.date() + datetime.timedelta(days=30)),
                                         "", "replied" if co_replied else "signed", None, "", "A" if co_replied else "",
                                         "协办意见" if co_replied else "", co_replied, assigned_at, assigned_at,
                                         co_replied or assigned_at)

@@ -69,8 +69,16 @@ class SuggestionDeputySerializer(serializers.Serializer):
     )
 
 
-def _links(suggestion, confirmed: bool):
-    return [link for link in suggestion.deputy_links.all() if (link.consent == Consent.CONFIRMED) == confirmed]
+# One instance for every row of every list: its fields are built once, not twice a row (a
+# serializer made per row rebuilt and deep-copied them: ~1 ms of a 20-row page).
+_LINK_ROW = SuggestionDeputySerializer()
+
+
+def _links(suggestion, confirmed: bool) -> list[dict]:
+    return [
+        _LINK_ROW.to_representation(link)
+        for link in suggestion.deputy_links.all() if (link.consent == Consent.CONFIRMED) == confirmed
+    ]
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -182,11 +190,11 @@ class SuggestionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(SuggestionDeputySerializer(many=True))
     def get_deputies(self, suggestion):
-        return SuggestionDeputySerializer(_links(suggestion, True), many=True).data
+        return _links(suggestion, True)
 
     @extend_schema_field(SuggestionDeputySerializer(many=True))
     def get_cosign_requests(self, suggestion):
-        return SuggestionDeputySerializer(_links(suggestion, False), many=True).data
+        return _links(suggestion, False)
 
     def get_is_overdue(self, suggestion) -> bool:
         return getattr(suggestion, "overdue_tier", None) in OverdueTier.LATE

@@ -64,7 +64,7 @@ class Suggested:
 
 def _history(region: str, *, before=None, exclude: int | None = None) -> list[dict]:
     rows = Assignment.objects.filter(
-        role=AssignmentRole.LEAD, suggestion__region__code__startswith=region[:COUNTY_DIGITS]
+        role=AssignmentRole.LEAD, region__code__startswith=region[:COUNTY_DIGITS]
     )
     if before is not None:
         rows = rows.filter(created_at__lt=before)
@@ -72,8 +72,8 @@ def _history(region: str, *, before=None, exclude: int | None = None) -> list[di
         rows = rows.exclude(suggestion_id=exclude)
     return list(
         rows.order_by("-created_at").values(
-            "unit_id", "status", "suggestion_id", terms=F("suggestion__similar_terms"),
-            title=F("suggestion__title"), category=F("suggestion__category_id"), region=F("suggestion__region_id"),
+            "unit_id", "status", "suggestion_id", "region_id", terms=F("suggestion__similar_terms"),
+            title=F("suggestion__title"), category=F("suggestion__category_id"),
         )[:HISTORY_ITEMS]
     )
 
@@ -89,7 +89,7 @@ def rank_units(probe: Probe, eligible: QuerySet, *, before=None, limit: int = SU
     # Which units led the items most like this one.
     query = Record(bag=parse_stored(stored_terms(probe.title, probe.content)), region=probe.region,
                    category=probe.category, station=probe.station)
-    candidates = [Record(bag=parse_stored(h["terms"]), region=h["region"], category=h["category"], ref=h) for h in led]
+    candidates = [Record(bag=parse_stored(h["terms"]), region=h["region_id"], category=h["category"], ref=h) for h in led]
     neighbours = [s for s in score_all(query, candidates) if s.score >= NEIGHBOUR_MIN_SCORE][:NEIGHBOURS]
     similar_votes: dict[int, float] = defaultdict(float)
     examples: dict[int, list[str]] = defaultdict(list)

@@ -33,6 +33,7 @@ from deputies.models import (
 from deputies.selectors import deputy_list, reception_list
 from deputies.services import deputy_create, deputy_update, reception_create, reception_update
 from liaison.api.fields import (
+    FieldsFromTheModelOnce,
     MaskablePhoneField,
     PrefetchedManyRelatedField,
     ScopedPrimaryKeyRelatedField,
@@ -157,7 +158,7 @@ def _stations_of(deputy):
         ),
     ]
 )
-class DeputySerializer(serializers.ModelSerializer):
+class DeputySerializer(FieldsFromTheModelOnce, serializers.ModelSerializer):
     """A deputy. `phone` and `birth_date` are shown in full only to staff and leaders whose
     region contains the deputy's, and to the deputy themself; others get `138****1234` and
     no birth date."""
@@ -293,7 +294,7 @@ class DeputyViewSet(ScopedModelViewSet):
         )
     ]
 )
-class ReceptionSerializer(serializers.ModelSerializer):
+class ReceptionSerializer(FieldsFromTheModelOnce, serializers.ModelSerializer):
     station = ScopedPrimaryKeyRelatedField(
         selector=station_list, model=Station, help_text=_("站点 id（必须是您能看到的站点）")
     )

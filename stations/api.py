@@ -13,7 +13,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import fields, serializers, viewsets
 
-from liaison.api.fields import ScopedPrimaryKeyRelatedField, request_user
+from liaison.api.fields import FieldsFromTheModelOnce, ScopedPrimaryKeyRelatedField, request_user
 from liaison.api.meta import register_choices
 from liaison.api.viewsets import ScopedModelViewSet
 from liaison.models import Role
@@ -139,7 +139,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
         )
     ]
 )
-class StationSerializer(serializers.ModelSerializer):
+class StationSerializer(FieldsFromTheModelOnce, serializers.ModelSerializer):
     region = RegionCodeField(scoped=True, help_text=_("所在区划代码（必须在您的管辖范围内）"))
     region_name = serializers.CharField(source="region.name", read_only=True)
     parent = ScopedPrimaryKeyRelatedField(

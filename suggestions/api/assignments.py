@@ -7,6 +7,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from liaison.api.fields import FieldsFromTheModelOnce
 from suggestions.api.base import OVERDUE_TIER_CHOICES, ActionObjectMixin
 from suggestions.api.steps import with_steps
 from suggestions.filters import AssignmentFilter
@@ -47,7 +48,7 @@ def _assignment_tier(serializer, assignment) -> str:
     return tier_of(assignment.deadline, _bounds(serializer))
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(FieldsFromTheModelOnce, serializers.ModelSerializer):
     """One unit's part of a suggestion (交办): lead unit 主办 or co-unit 协办."""
 
     suggestion_code = serializers.CharField(source="suggestion.code", read_only=True)

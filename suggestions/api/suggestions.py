@@ -20,6 +20,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from liaison.api.fields import FieldsFromTheModelOnce
 from liaison.api.schema import ERROR_RESPONSES
 from stations.api import RegionCodeField
 from suggestions import redaction, workflow
@@ -148,7 +149,7 @@ class FeedbackSerializer(serializers.ModelSerializer):
         )
     ]
 )
-class SuggestionSerializer(serializers.ModelSerializer):
+class SuggestionSerializer(FieldsFromTheModelOnce, serializers.ModelSerializer):
     """A voter's opinion or a deputy's suggestion as a list row: the summary fields. The
     assignments, timeline (`events`), evaluations, feedbacks and attachments come with the
     detail (SuggestionDetailSerializer), so a list page costs the same whatever the history.

@@ -157,7 +157,7 @@ class Suggestion(models.Model):
     signed_off_at = models.DateTimeField(
         _("销号时间"), null=True, blank=True, help_text=_("回头看全部完成后销号。")
     )
-    created_at = models.DateTimeField(_("提交时间"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now)  # indexed with its region below
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     # The title's and content's terms for similar items (并单), kept in step by save() (rows
     # written by bulk_create/COPY must be filled the same way). On PostgreSQL the candidates
@@ -199,6 +199,10 @@ class Suggestion(models.Model):
                 opclasses=["varchar_pattern_ops", "date_ops"], condition=Q(status__in=["assigned", "handling"]),
                 include=["id", "created_at"],  # the late items' page from the index alone
             ),
+            # Newest first across regions (a province's list, a city's deep pages): walked from the
+            # index alone, the region checked on its entries (a city's page 50 read 12,500 rows
+            # of the table to keep 1,000: 12 ms, from this index 2 ms).
+            models.Index(fields=["created_at", "id"], include=["region"], name="sugg_created_region"),
             # A region's page in the lists' order, ids only (liaison.pagination.rows_by_page_ids):
             # the newest 20 of a county read from the index, not by walking created_at.
             models.Index(

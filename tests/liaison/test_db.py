@@ -277,7 +277,7 @@ def test_settings_add_the_replica_alias_router_and_middleware_only_with_a_replic
     plain = settings_in_subprocess(DATABASE_URL="postgres://u@127.0.0.1:5432/app")
     assert plain["aliases"] == ["default"]
     assert plain["routers"] == [] and plain["middleware"] is False
-    assert plain["default"]["OPTIONS"] == {"options": "-c jit=off"}
+    assert plain["default"]["OPTIONS"] == {"options": "-c jit=off -c max_parallel_workers_per_gather=0"}
     replicated = settings_in_subprocess(DATABASE_URL="postgres://u@127.0.0.1:5432/app",
                                         DATABASE_REPLICA_URL="postgres://u@10.0.0.2:5432/app")
     assert replicated["aliases"] == ["default", "replica"]

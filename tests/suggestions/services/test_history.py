@@ -78,6 +78,7 @@ def test_closed_record_gets_assignments_evaluation_feedback_and_dated_events(wor
     assignments = {a.role: a for a in suggestion.assignments.select_related("unit")}
     assert assignments["lead"].unit == world.unit and assignments["co"].unit == world.co_unit
     assert {a.status for a in assignments.values()} == {AssignmentStatus.REPLIED}
+    assert {a.region_id for a in assignments.values()} == {suggestion.region_id}  # staff lists filter on it
     assert assignments["lead"].reply == "已清淤并加装盖板。" and assignments["lead"].result == "A"
     assert assignments["lead"].deadline == D(2023, 5, 31)
     assert assignments["co"].deadline <= D(2023, 5, 31)

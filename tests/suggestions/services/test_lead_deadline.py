@@ -1,5 +1,6 @@
 """The lead deadline stored on the suggestion (`Suggestion.lead_deadline`) follows every step
-that creates, returns or moves a lead assignment, so lists read a column, not a subquery."""
+that creates, returns or moves a lead assignment, so lists read a column, not a subquery; and
+each assignment those steps make carries its suggestion's region."""
 
 import datetime
 
@@ -39,8 +40,12 @@ def stored_and_computed(suggestion) -> tuple:
 
 
 def assert_in_step(suggestion):
+    """The stored deadline agrees with the assignments, and every assignment carries the
+    suggestion's region (the other copy the lists filter on)."""
     stored, computed = stored_and_computed(suggestion)
     assert stored == computed, (stored, computed)
+    regions = set(Assignment.objects.filter(suggestion_id=suggestion.pk).values_list("region_id", flat=True))
+    assert regions <= {Suggestion.objects.get(pk=suggestion.pk).region_id}, regions
     return stored
 
 

@@ -3,20 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-
-def region_statistics(apps, schema_editor, target=1000):
-    """A finer histogram of the region codes (PostgreSQL): with the default 100 buckets a
-    county's share of a province is guessed 5× too small (1,285 for 7,483), and the lists'
-    estimated counts and plans with it."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    table = schema_editor.quote_name("suggestions_suggestion")
-    schema_editor.execute(f"ALTER TABLE {table} ALTER COLUMN region_id SET STATISTICS {target}")
-    schema_editor.execute(f"ANALYZE {table} (region_id)")
-
-
-def default_statistics(apps, schema_editor):
-    region_statistics(apps, schema_editor, target=-1)
+from liaison.pgstats import statistics_target
 
 
 class Migration(migrations.Migration):
@@ -41,5 +28,5 @@ class Migration(migrations.Migration):
             model_name='suggestion',
             index=models.Index(fields=['region', 'created_at', 'id'], name='sugg_region_created', opclasses=['varchar_pattern_ops', 'timestamptz_ops', 'int8_ops']),
         ),
-        migrations.RunPython(region_statistics, default_statistics),
+        statistics_target("suggestions_suggestion", "region_id"),
     ]

@@ -4,18 +4,7 @@ suggestions; the assignment region's finer histogram, as 0017 gave the suggestio
 from django.conf import settings
 from django.db import migrations, models
 
-
-def region_statistics(apps, schema_editor, target=1000):
-    """A county's share of a province is guessed from the region histogram (PostgreSQL)."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    table = schema_editor.quote_name("suggestions_assignment")
-    schema_editor.execute(f"ALTER TABLE {table} ALTER COLUMN region_id SET STATISTICS {target}")
-    schema_editor.execute(f"ANALYZE {table}")
-
-
-def default_statistics(apps, schema_editor):
-    region_statistics(apps, schema_editor, target=-1)
+from liaison.pgstats import statistics_target
 
 
 class Migration(migrations.Migration):
@@ -56,5 +45,5 @@ class Migration(migrations.Migration):
             model_name='suggestion',
             index=models.Index(fields=['status', 'region', 'created_at', 'id'], name='sugg_status_region', opclasses=['varchar_pattern_ops', 'varchar_pattern_ops', 'timestamptz_ops', 'int8_ops']),
         ),
-        migrations.RunPython(region_statistics, default_statistics),
+        statistics_target("suggestions_assignment", "region_id"),
     ]
